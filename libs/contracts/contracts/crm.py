@@ -1,0 +1,71 @@
+"""crm: customers, vehicles, follow-up calls (manual ch. 7)."""
+from marshmallow import fields, validate
+
+from contracts.fields import Id, PayloadSchema, Phone, Plate, SiteId, StrictSchema, Vin
+from svckit.events import EventContract
+
+SOURCE = "crm"
+
+
+# --- RPC inputs ---
+
+class NewCustomer(StrictSchema):
+    site_id = SiteId(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    phone = Phone(required=True)
+    email = fields.Email(load_default=None, allow_none=True)
+    contact_consent = fields.Boolean(load_default=True, metadata={"description": "Customer agrees to service calls and messages."})
+
+
+class NewVehicle(StrictSchema):
+    site_id = SiteId(required=True)
+    customer_id = Id(required=True)
+    vin = Vin(required=True)
+    plate = Plate(required=True)
+    model = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    mileage_km = fields.Integer(required=True, validate=validate.Range(min=0, max=2_000_000))
+
+
+class FollowUpQuery(StrictSchema):
+    site_id = SiteId(load_default=None)
+    vehicle_id = Id(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["scheduled", "done", "cancelled"]))
+
+
+# --- events ---
+
+class CustomerRegisteredPayload(PayloadSchema):
+    customer_id = Id(required=True)
+    name = fields.String(required=True)
+
+
+class VehicleRegisteredPayload(PayloadSchema):
+    vehicle_id = Id(required=True)
+    customer_id = Id(required=True)
+    vin = fields.String(required=True)
+    plate = fields.String(required=True)
+    model = fields.String(required=True)
+    mileage_km = fields.Integer(required=True)
+
+
+class FollowUpScheduledPayload(PayloadSchema):
+    follow_up_id = Id(required=True)
+    customer_id = Id(required=True)
+    vehicle_id = Id(required=True)
+    visit_id = Id(required=True)
+    due_at = fields.DateTime(required=True)
+    channel = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+CUSTOMER_REGISTERED = EventContract(
+    SOURCE, "customer_registered", 1, CustomerRegisteredPayload,
+    "A customer was added to the customer database. Contact details stay in crm; ask crm for them.")
+VEHICLE_REGISTERED = EventContract(
+    SOURCE, "vehicle_registered", 1, VehicleRegisteredPayload,
+    "A vehicle was registered to a customer.")
+FOLLOW_UP_SCHEDULED = EventContract(
+    SOURCE, "follow_up_scheduled", 1, FollowUpScheduledPayload,
+    "A follow-up call after a delivered visit was put on the customer care agents' list.")
+
+EVENTS = [CUSTOMER_REGISTERED, VEHICLE_REGISTERED, FOLLOW_UP_SCHEDULED]

@@ -1,0 +1,8 @@
+"""Plumbing shared by every after-sales service.
+
+One way to do each cross-cutting thing: database session and unit of work (`db`),
+transactional outbox and its relay (`outbox`), event envelope and idempotent
+consumers (`events`), caller identity (`auth`), error types (`errors`), input
+validation (`schemas`), migrations (`migrations`), masked logging (`logs`).
+Nothing here knows about cars, parts or customers.
+"""
