@@ -32,6 +32,47 @@ class FollowUpQuery(StrictSchema):
     status = fields.String(load_default=None, validate=validate.OneOf(["scheduled", "done", "cancelled"]))
 
 
+# --- RPC answers ---
+
+class CustomerView(PayloadSchema):
+    customer_id = Id(attribute="id")
+    site_id = fields.String()
+    name = fields.String()
+    phone = fields.String()
+    email = fields.String(allow_none=True)
+    contact_consent = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class VehicleView(PayloadSchema):
+    vehicle_id = Id(attribute="id")
+    site_id = fields.String()
+    customer_id = Id()
+    vin = fields.String()
+    plate = fields.String()
+    model = fields.String()
+    mileage_km = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class FollowUpView(PayloadSchema):
+    follow_up_id = Id(attribute="id")
+    site_id = fields.String()
+    customer_id = Id()
+    vehicle_id = Id()
+    visit_id = Id()
+    due_at = fields.DateTime()
+    channel = fields.String()
+    reason = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+
+
+class VehicleSearch(StrictSchema):
+    plate = Plate(load_default=None)
+    vin = Vin(load_default=None)
+
+
 # --- events ---
 
 class CustomerRegisteredPayload(PayloadSchema):

@@ -26,6 +26,29 @@ class InspectionQuery(StrictSchema):
     status = fields.String(load_default=None, validate=validate.OneOf(["pending", "passed", "failed"]))
 
 
+# --- RPC answers ---
+
+class ChecklistItemView(PayloadSchema):
+    item = fields.String()
+    passed = fields.Boolean(allow_none=True)
+    note = fields.String()
+
+
+class InspectionView(PayloadSchema):
+    inspection_id = Id(attribute="id")
+    site_id = fields.String()
+    repair_order_id = Id()
+    visit_id = Id()
+    vehicle_id = Id()
+    technician_id = Id(allow_none=True)
+    status = fields.String(metadata={"description": "pending, passed or failed."})
+    checklist = fields.List(fields.Nested(ChecklistItemView))
+    remarks = fields.String()
+    inspector = fields.String(allow_none=True)
+    inspected_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
 # --- events ---
 
 class FailedItem(PayloadSchema):

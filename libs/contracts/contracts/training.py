@@ -25,6 +25,30 @@ class StaffQuery(StrictSchema):
     role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
 
 
+# --- RPC answers ---
+
+class StaffView(PayloadSchema):
+    staff_id = Id(attribute="id")
+    site_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    grade = fields.String(allow_none=True)
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class JobCreditView(PayloadSchema):
+    repair_order_id = Id()
+    hours = fields.Decimal(as_string=True)
+    credited_at = fields.DateTime()
+
+
+class JobCreditsView(PayloadSchema):
+    staff_id = Id()
+    total_hours = fields.Decimal(as_string=True)
+    credits = fields.List(fields.Nested(JobCreditView))
+
+
 # --- events ---
 
 class TechnicianJobCreditedPayload(PayloadSchema):

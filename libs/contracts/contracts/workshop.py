@@ -45,6 +45,57 @@ class RepairOrderQuery(StrictSchema):
     status = fields.String(load_default=None)
 
 
+# --- RPC answers ---
+
+class LabourLineView(PayloadSchema):
+    line_id = Id(attribute="id")
+    operation_code = fields.String()
+    description = fields.String()
+    hours = fields.Decimal(as_string=True)
+    rate = Money()
+    amount = Money()
+    approval = fields.String(metadata={"description": "pending, approved or declined."})
+    technician_id = Id(allow_none=True)
+
+
+class PartLineView(PayloadSchema):
+    line_id = Id(attribute="id")
+    part_number = fields.String()
+    description = fields.String()
+    quantity = fields.Decimal(as_string=True)
+    unit_price = Money()
+    amount = Money()
+    approval = fields.String()
+    reservation_id = Id(allow_none=True)
+    reservation_status = fields.String(allow_none=True, metadata={"description": "reserved or short."})
+
+
+class StatusChangeView(PayloadSchema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+
+
+class RepairOrderView(PayloadSchema):
+    repair_order_id = Id(attribute="id")
+    site_id = fields.String()
+    visit_id = Id()
+    customer_id = Id()
+    vehicle_id = Id()
+    concern = fields.String()
+    promised_at = fields.DateTime()
+    status = fields.String()
+    technician_id = Id(allow_none=True)
+    labour_lines = fields.List(fields.Nested(LabourLineView))
+    part_lines = fields.List(fields.Nested(PartLineView))
+    labour_total = Money(metadata={"description": "Approved labour lines."})
+    parts_total = Money(metadata={"description": "Approved part lines."})
+    total = Money()
+    history = fields.List(fields.Nested(StatusChangeView))
+    opened_at = fields.DateTime()
+
+
 # --- events ---
 
 class RepairOrderOpenedPayload(PayloadSchema):

@@ -1,0 +1,80 @@
+"""Repair order rules on their own: no broker, no database."""
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from svckit.errors import Conflict, InvalidInput
+from workshop import repair_order as ro
+from workshop.models import LabourLine, PartLine, RepairOrder
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+def order(status=ro.OPENED):
+    repair_order = RepairOrder(status=status, labour_lines=[], part_lines=[], history=[])
+    repair_order.labour_lines.append(LabourLine(id="L1", position=0, operation_code="OIL", description="Oil change",
+                                                hours=Decimal("0.5"), rate=Decimal("300.00"), approval=ro.PENDING))
+    repair_order.labour_lines.append(LabourLine(id="L2", position=1, operation_code="BRK", description="Brake pads",
+                                                hours=Decimal("1.25"), rate=Decimal("333.33"), approval=ro.PENDING))
+    repair_order.part_lines.append(PartLine(id="P1", position=0, part_number="F-1", description="Filter",
+                                            quantity=Decimal("1"), unit_price=Decimal("35.00"), approval=ro.PENDING))
+    return repair_order
+
+
+def test_a_legal_move_is_recorded_in_the_history():
+    repair_order = order()
+    repair_order.move_to(ro.APPROVED, "advisor1", NOW)
+    assert repair_order.status == ro.APPROVED
+    change = repair_order.history[-1]
+    assert (change.from_status, change.to_status, change.by, change.at) == (ro.OPENED, ro.APPROVED, "advisor1", NOW)
+
+
+def test_an_illegal_move_is_refused_with_the_allowed_ones_listed():
+    repair_order = order()
+    with pytest.raises(Conflict) as refused:
+        repair_order.move_to(ro.COMPLETED, "tech", NOW)
+    assert refused.value.details == {"status": ["Allowed from opened: approved, cancelled, waiting_for_parts."]}
+    assert repair_order.status == ro.OPENED and repair_order.history == []
+
+
+def test_nothing_leaves_a_closed_order():
+    with pytest.raises(Conflict):
+        order(ro.CLOSED).move_to(ro.IN_PROGRESS, "x", NOW)
+
+
+def test_approving_without_ids_approves_every_pending_line_but_the_declined():
+    approved, declined = order().choose_lines(None, ["L2"])
+    assert [line.id for line in approved] == ["L1", "P1"]
+    assert [line.id for line in declined] == ["L2"]
+
+
+def test_approving_a_line_of_another_order_is_refused_naming_it():
+    with pytest.raises(InvalidInput) as refused:
+        order().choose_lines(["L1", "X9"], [])
+    assert refused.value.details == {"approved_line_ids": ["Not pending lines of this order: X9."]}
+
+
+def test_a_line_cannot_be_approved_and_declined():
+    with pytest.raises(InvalidInput) as refused:
+        order().choose_lines(["L1"], ["L1"])
+    assert "declined_line_ids" in refused.value.details
+
+
+def test_totals_count_approved_lines_only_rounded_half_up_per_line():
+    repair_order = order()
+    for line in repair_order.lines():
+        line.approval = ro.LINE_APPROVED
+    repair_order.labour_lines[1].approval = ro.LINE_DECLINED
+    assert repair_order.labour_total == Decimal("150.00")
+    assert repair_order.parts_total == Decimal("35.00")
+    assert repair_order.total == Decimal("185.00")
+    repair_order.labour_lines[1].approval = ro.LINE_APPROVED
+    assert repair_order.labour_lines[1].amount == Decimal("416.66")  # 1.25 x 333.33 = 416.6625
+    assert repair_order.labour_hours_sold == Decimal("1.75")
+
+
+def test_lines_may_only_be_added_before_approval():
+    order(ro.OPENED).require_quotable()
+    with pytest.raises(Conflict):
+        order(ro.IN_PROGRESS).require_quotable()

@@ -1,0 +1,109 @@
+"""The rules of a repair order, free of any database: its states, lines, approval and totals."""
+from decimal import ROUND_HALF_UP, Decimal
+
+from svckit.errors import Conflict, InvalidInput
+
+CENT = Decimal("0.01")
+
+OPENED = "opened"
+APPROVED = "approved"
+WAITING_FOR_PARTS = "waiting_for_parts"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+REWORK = "rework"
+READY_FOR_DELIVERY = "ready_for_delivery"
+DELIVERED = "delivered"
+CLOSED = "closed"
+CANCELLED = "cancelled"
+
+TRANSITIONS = {
+    OPENED: {APPROVED, WAITING_FOR_PARTS, CANCELLED},
+    APPROVED: {IN_PROGRESS, CANCELLED},
+    WAITING_FOR_PARTS: {APPROVED, CANCELLED},
+    IN_PROGRESS: {COMPLETED, CANCELLED},
+    COMPLETED: {READY_FOR_DELIVERY, REWORK},
+    REWORK: {IN_PROGRESS},
+    READY_FOR_DELIVERY: {DELIVERED},
+    DELIVERED: {CLOSED},
+    CLOSED: set(),
+    CANCELLED: set(),
+}
+
+QUOTABLE = {OPENED}
+PENDING, LINE_APPROVED, LINE_DECLINED = "pending", "approved", "declined"
+
+
+def money(amount):
+    """Money is rounded once, half up to the cent, where an amount is computed."""
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class RepairOrderRules:
+    """Mixed into the RepairOrder model (status, labour_lines, part_lines, history, ...)."""
+
+    def move_to(self, status, by, at, reason=None):
+        allowed = TRANSITIONS[self.status]
+        if status not in allowed:
+            raise Conflict(
+                f"A repair order that is {self.status} cannot become {status}.",
+                {"status": [f"Allowed from {self.status}: {', '.join(sorted(allowed)) or 'nothing'}."]})
+        self.record_status_change(self.status, status, by, at, reason)
+        self.status = status
+
+    def require_quotable(self):
+        if self.status not in QUOTABLE:
+            raise Conflict(f"Lines can only be added before approval; the repair order is {self.status}.",
+                           {"status": [f"Is {self.status}."]})
+
+    def lines(self):
+        return [*self.labour_lines, *self.part_lines]
+
+    def choose_lines(self, approved_ids, declined_ids):
+        """Split the pending lines by the customer's answer; every id must be a pending line of this order."""
+        pending = {line.id: line for line in self.lines() if line.approval == PENDING}
+        if not pending:
+            raise Conflict("There are no pending lines to approve.", {"lines": ["No pending lines."]})
+        declined_ids = set(declined_ids or [])
+        approved_ids = set(pending) - declined_ids if approved_ids is None else set(approved_ids)
+        errors = {}
+        unknown_approved = approved_ids - set(pending)
+        unknown_declined = declined_ids - set(pending)
+        if unknown_approved:
+            errors["approved_line_ids"] = [f"Not pending lines of this order: {', '.join(sorted(unknown_approved))}."]
+        if unknown_declined:
+            errors["declined_line_ids"] = [f"Not pending lines of this order: {', '.join(sorted(unknown_declined))}."]
+        if approved_ids & declined_ids:
+            errors["declined_line_ids"] = ["A line cannot be both approved and declined."]
+        if not errors and not approved_ids:
+            errors["approved_line_ids"] = ["Approve at least one line, or cancel the repair order."]
+        if errors:
+            raise InvalidInput("The approval names lines it cannot.", errors)
+        return [pending[i] for i in sorted(approved_ids)], [pending[i] for i in sorted(declined_ids)]
+
+    @property
+    def labour_total(self):
+        return sum((line.amount for line in self.labour_lines if line.approval == LINE_APPROVED), Decimal("0.00"))
+
+    @property
+    def parts_total(self):
+        return sum((line.amount for line in self.part_lines if line.approval == LINE_APPROVED), Decimal("0.00"))
+
+    @property
+    def total(self):
+        return self.labour_total + self.parts_total
+
+    @property
+    def labour_hours_sold(self):
+        return sum((line.hours for line in self.labour_lines if line.approval == LINE_APPROVED), Decimal("0"))
+
+
+class LabourLineRules:
+    @property
+    def amount(self):
+        return money(self.hours * self.rate)
+
+
+class PartLineRules:
+    @property
+    def amount(self):
+        return money(self.quantity * self.unit_price)

@@ -1,0 +1,240 @@
+"""The workshop service: repair orders from check-in to close."""
+from decimal import Decimal
+
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+from sqlalchemy import select
+
+from contracts.quality import INSPECTION_FAILED, INSPECTION_PASSED
+from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
+from contracts.workshop import (
+    REPAIR_COMPLETED, REPAIR_ORDER_APPROVED, REPAIR_ORDER_CLOSED, REPAIR_ORDER_OPENED, REPAIR_STARTED,
+    Approval, JobStart, LabourLineDone, LabourLineInput, PartLineDone, PartLineInput, RepairOrderQuery,
+    RepairOrderView,
+)
+from svckit.auth import Auth
+from svckit.db import Database, utcnow
+from svckit.errors import Conflict, InvalidInput, NotFound
+from svckit.events import consumes
+from svckit.health import health_report
+from svckit.rpc import ServiceRpc
+from svckit.schemas import load
+from workshop import repair_order as ro
+from workshop.models import Base, LabourLine, PartLine, RepairOrder
+
+
+class WorkshopService:
+    name = "workshop"
+
+    db = Database(Base.metadata, migrations="workshop:migrations")
+    auth = Auth()
+    config = Config()
+    parts = ServiceRpc("parts")
+    training = ServiceRpc("training")
+
+    @rpc
+    def health(self):
+        return health_report(self.name, self.db)
+
+    # --- reading ---
+
+    @rpc
+    def get_repair_order(self, repair_order_id):
+        return self._view(self._repair_order(repair_order_id))
+
+    @rpc
+    def list_repair_orders(self, payload):
+        query = load(RepairOrderQuery, payload)
+        statement = select(RepairOrder).order_by(RepairOrder.opened_at.desc()).limit(200)
+        if query["site_id"]:
+            self.auth.require_site(query["site_id"])
+            statement = statement.where(RepairOrder.site_id == query["site_id"])
+        elif not self.auth.all_sites:
+            statement = statement.where(RepairOrder.site_id.in_(self.auth.sites))
+        if query["visit_id"]:
+            statement = statement.where(RepairOrder.visit_id == query["visit_id"])
+        if query["status"]:
+            statement = statement.where(RepairOrder.status == query["status"])
+        return [self._view(order) for order in self.db.scalars(statement)]
+
+    # --- opening and quoting ---
+
+    @consumes(VEHICLE_CHECKED_IN)
+    def open_repair_order(self, event):
+        visit = event.payload
+        order = self.db.add(RepairOrder(
+            site_id=event.site_id, visit_id=visit["visit_id"], customer_id=visit["customer_id"],
+            vehicle_id=visit["vehicle_id"], concern=visit["concern"], promised_at=visit["promised_at"],
+            status=ro.OPENED, opened_at=utcnow()))
+        order.record_status_change(None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
+        self.db.flush()
+        self.db.emit(REPAIR_ORDER_OPENED, {
+            "repair_order_id": order.id, "visit_id": order.visit_id, "customer_id": order.customer_id,
+            "vehicle_id": order.vehicle_id, "concern": order.concern, "promised_at": visit["promised_at"].isoformat(),
+        }, site_id=order.site_id)
+
+    @rpc
+    def add_labour_line(self, repair_order_id, payload):
+        self.auth.require_role("service_advisor", "foreman")
+        line = load(LabourLineInput, payload)
+        order = self._repair_order(repair_order_id)
+        order.require_quotable()
+        rate = line["rate"] if line["rate"] is not None else Decimal(str(self.config.get("DEFAULT_LABOUR_RATE", "300.00")))
+        order.labour_lines.append(LabourLine(
+            position=len(order.labour_lines), operation_code=line["operation_code"],
+            description=line["description"], hours=line["hours"], rate=ro.money(rate), approval=ro.PENDING))
+        self.db.commit()
+        return self._view(order)
+
+    @rpc
+    def add_part_line(self, repair_order_id, payload):
+        self.auth.require_role("service_advisor", "foreman")
+        line = load(PartLineInput, payload)
+        part = self.parts.get_part(line["part_number"])
+        order = self._repair_order(repair_order_id)
+        order.require_quotable()
+        order.part_lines.append(PartLine(
+            position=len(order.part_lines), part_number=part["part_number"], description=part["name"],
+            quantity=line["quantity"], unit_price=Decimal(part["retail_price"]), approval=ro.PENDING))
+        self.db.commit()
+        return self._view(order)
+
+    # --- approval and parts ---
+
+    @rpc
+    def approve(self, repair_order_id, payload):
+        """The customer's answer to the quote; approved parts are reserved at once."""
+        self.auth.require_role("service_advisor")
+        answer = load(Approval, payload)
+        order = self._repair_order(repair_order_id)
+        if order.status not in ro.QUOTABLE:
+            raise Conflict(f"The repair order is {order.status}; only an opened order awaits approval.",
+                           {"status": [f"Is {order.status}."]})
+        approved, declined = order.choose_lines(answer["approved_line_ids"], answer["declined_line_ids"])
+        for line in declined:
+            line.approval = ro.LINE_DECLINED
+        for line in approved:
+            line.approval = ro.LINE_APPROVED
+            if isinstance(line, PartLine):
+                reservation = self.parts.reserve({
+                    "site_id": order.site_id, "part_number": line.part_number, "quantity": str(line.quantity),
+                    "reference": f"ro-line:{line.id}", "repair_order_id": order.id})
+                line.reservation_id = reservation["reservation_id"]
+                line.reservation_status = reservation["status"]
+        short = any(line.reservation_status == "short" for line in order.part_lines if line.approval == ro.LINE_APPROVED)
+        order.move_to(ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, utcnow())
+        self.db.emit(REPAIR_ORDER_APPROVED, {
+            "repair_order_id": order.id, "status": order.status,
+            "approved_line_ids": [line.id for line in approved], "declined_line_ids": [line.id for line in declined],
+            "channel": answer["channel"],
+        }, site_id=order.site_id)
+        self.db.commit()
+        return self._view(order)
+
+    # --- the job ---
+
+    @rpc
+    def start_job(self, repair_order_id, payload):
+        self.auth.require_role("foreman", "technician")
+        job = load(JobStart, payload)
+        technician = self.training.get_staff(job["technician_id"])
+        order = self._repair_order(repair_order_id)
+        problem = technician_problem(technician, order.site_id)
+        if problem:
+            raise InvalidInput(problem, {"technician_id": [problem]})
+        now = utcnow()
+        order.move_to(ro.IN_PROGRESS, self.auth.username, now)
+        order.technician_id = technician["staff_id"]
+        order.started_at = order.started_at or now
+        for line in order.labour_lines:
+            if line.approval == ro.LINE_APPROVED and line.technician_id is None:
+                line.technician_id = order.technician_id
+        self.db.emit(REPAIR_STARTED, {
+            "repair_order_id": order.id, "technician_id": order.technician_id, "started_at": now.isoformat(),
+        }, site_id=order.site_id)
+        self.db.commit()
+        return self._view(order)
+
+    @rpc
+    def complete_job(self, repair_order_id):
+        """The technician is done: the car goes to quality for the final inspection."""
+        self.auth.require_role("foreman", "technician")
+        order = self._repair_order(repair_order_id)
+        now = utcnow()
+        order.move_to(ro.COMPLETED, self.auth.username, now)
+        order.completed_at = now
+        self.db.emit(REPAIR_COMPLETED, {
+            "repair_order_id": order.id, "visit_id": order.visit_id, "customer_id": order.customer_id,
+            "vehicle_id": order.vehicle_id, "technician_id": order.technician_id, "concern": order.concern,
+            "completed_at": now.isoformat(),
+            "labour_lines": _approved_labour(order),
+            "part_lines": [PartLineDone().dump({"line_id": line.id, **_columns(line)})
+                           for line in order.part_lines if line.approval == ro.LINE_APPROVED],
+            "labour_total": str(order.labour_total), "parts_total": str(order.parts_total),
+        }, site_id=order.site_id)
+        self.db.commit()
+        return self._view(order)
+
+    # --- after the job ---
+
+    @consumes(INSPECTION_PASSED)
+    def mark_ready_for_delivery(self, event):
+        order = self._repair_order(event.payload["repair_order_id"])
+        order.move_to(ro.READY_FOR_DELIVERY, f"quality:{event.payload['inspector']}", utcnow())
+
+    @consumes(INSPECTION_FAILED)
+    def send_back_for_rework(self, event):
+        order = self._repair_order(event.payload["repair_order_id"])
+        failed = "; ".join(f"{item['item']}: {item['note']}" for item in event.payload["failed_items"])
+        order.move_to(ro.REWORK, f"quality:{event.payload['inspector']}", utcnow(), reason=failed)
+
+    @consumes(VEHICLE_DELIVERED)
+    def close_repair_order(self, event):
+        order = self._repair_order(event.payload["repair_order_id"])
+        now = utcnow()
+        order.move_to(ro.DELIVERED, "reception", event.payload["delivered_at"])
+        order.move_to(ro.CLOSED, "reception", now)
+        order.closed_at = now
+        self.db.emit(REPAIR_ORDER_CLOSED, {
+            "repair_order_id": order.id, "visit_id": order.visit_id, "vehicle_id": order.vehicle_id,
+            "closed_at": now.isoformat(), "labour_lines": _approved_labour(order),
+            "labour_hours_sold": str(order.labour_hours_sold),
+        }, site_id=order.site_id)
+
+    # --- helpers ---
+
+    def _repair_order(self, repair_order_id):
+        order = self.db.get(RepairOrder, str(repair_order_id))
+        if order is None:
+            raise NotFound(f"No repair order {repair_order_id}.", {"repair_order_id": ["Unknown repair order."]})
+        self.auth.require_site(order.site_id)
+        return order
+
+    def _view(self, order):
+        return RepairOrderView().dump({
+            **_columns(order),
+            "labour_lines": [{**_columns(line), "amount": line.amount} for line in order.labour_lines],
+            "part_lines": [{**_columns(line), "amount": line.amount} for line in order.part_lines],
+            "history": [_columns(change) for change in order.history],
+            "labour_total": order.labour_total, "parts_total": order.parts_total, "total": order.total,
+        })
+
+
+def technician_problem(technician, site_id):
+    """Why this staff member may not take a job at this site, or None."""
+    if technician["role"] != "technician":
+        return f"{technician['name']} is a {technician['role']}, not a technician."
+    if not technician["active"]:
+        return f"{technician['name']} is no longer active."
+    if technician["site_id"] != site_id:
+        return f"{technician['name']} works at site {technician['site_id']}, not {site_id}."
+    return None
+
+
+def _approved_labour(order):
+    return [LabourLineDone().dump({"line_id": line.id, **_columns(line)})
+            for line in order.labour_lines if line.approval == ro.LINE_APPROVED]
+
+
+def _columns(record):
+    return {column.key: getattr(record, column.key) for column in record.__table__.columns}
