@@ -1,0 +1,1 @@
+"""crm: the customer database, vehicles and care calls after service (manual chapter 7)."""

@@ -1,0 +1,60 @@
+"""crm's own tables: customers, their vehicles and the follow-up calls after visits."""
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from svckit.db import new_id, plumbing_tables, utcnow
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+plumbing_tables(Base.metadata)
+
+
+class Customer(Base):
+    """A customer of one site; a phone number identifies one customer per site."""
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("site_id", "phone"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_consent: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Vehicle(Base):
+    """A customer's car. A VIN is registered once in the whole dealer group."""
+    __tablename__ = "vehicles"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    vin: Mapped[str] = mapped_column(String(17), unique=True)
+    plate: Mapped[str] = mapped_column(String(10), index=True)
+    model: Mapped[str] = mapped_column(String(100))
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FollowUp(Base):
+    """A care call after a delivered visit; one per visit."""
+    __tablename__ = "follow_ups"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    vehicle_id: Mapped[str] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    visit_id: Mapped[str] = mapped_column(String(36), unique=True)
+    due_at = mapped_column(DateTime(timezone=True), nullable=False)
+    channel: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
