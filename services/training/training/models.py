@@ -1,0 +1,50 @@
+"""Training's own tables: the staff register and the job credits that feed appraisals."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, DateTime, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from svckit.db import new_id, plumbing_tables, utcnow
+
+Hours = Numeric(8, 2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+plumbing_tables(Base.metadata)
+
+
+class Staff(Base):
+    """One member of staff at one site; technicians also carry a grade."""
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(40))
+    grade: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobCredit(Base):
+    """Labour hours of one closed repair order credited to one technician.
+
+    No foreign key to staff: a technician may be credited before being registered here.
+    """
+    __tablename__ = "job_credits"
+    __table_args__ = (UniqueConstraint("staff_id", "repair_order_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    staff_id: Mapped[str] = mapped_column(String(36))
+    repair_order_id: Mapped[str] = mapped_column(String(36), index=True)
+    hours: Mapped[Decimal] = mapped_column(Hours)
+    credited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
