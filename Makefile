@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements/constraints.txt $(PYPROJECTS)
 		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt \
-		$(foreach p,$(PACKAGES),-e $(p)) pytest testcontainers requests hypothesis
+		--config-settings editable_mode=compat $(foreach p,$(PACKAGES),-e $(p)) pytest testcontainers requests hypothesis
 	@touch $@
 
 clean:

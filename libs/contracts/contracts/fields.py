@@ -75,8 +75,10 @@ class Phone(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         phone = re.sub(r"[\s()]", "", super()._deserialize(value, attr, data, **kwargs))
         phone = re.sub(r"^(\+?86)-?(?=1)", "", phone)
-        if re.fullmatch(r"1[3-9]\d{9}", phone) or re.fullmatch(r"0\d{2,3}-?\d{7,8}", phone):
+        if re.fullmatch(r"1[3-9]\d{9}", phone):
             return phone
+        if re.fullmatch(r"0\d{2,3}-?\d{7,8}", phone):
+            return phone.replace("-", "")
         raise ValidationError("Must be a mainland mobile (11 digits starting 13-19) or a landline with area code.")
 
 

@@ -70,7 +70,8 @@ def create_engine_for(url):
     if url.startswith(("postgresql", "postgres:")):
         make_psycopg2_green()
         url = "postgresql+psycopg2://" + url.split("://", 1)[1]  # SQLAlchemy 2.1 would pick psycopg 3
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=30)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=30,
+                             connect_args={"options": "-c timezone=UTC"})
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

@@ -42,6 +42,15 @@ def databases(test_servers, test_run_id):
 
 
 @pytest.fixture
+def fresh_broker(test_servers, test_run_id):
+    """A vhost of this test's own, for tests that need a broker no other test has touched."""
+    amqp_uri, management_url, _ = test_servers
+    vhost = Broker(amqp_uri, management_url, f"test-{test_run_id}-{new_run_id()}").create()
+    yield vhost
+    vhost.delete()
+
+
+@pytest.fixture
 def service_config(broker, databases):
     """`service_config("parts")`: a nameko config on the run's vhost with a fresh PostgreSQL database."""
 
