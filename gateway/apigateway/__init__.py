@@ -1,0 +1,1 @@
+"""gateway: the platform's HTTP front door (JSON REST under /api/v1)."""
