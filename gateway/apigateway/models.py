@@ -1,8 +1,8 @@
 """The gateway's own table: the platform's users."""
-from sqlalchemy import JSON, Boolean, DateTime, MetaData, String
+from sqlalchemy import JSON, Boolean, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 
 class Base(DeclarativeBase):
@@ -25,4 +25,4 @@ class User(Base):
     roles: Mapped[list] = mapped_column(JSON)
     sites: Mapped[list] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)

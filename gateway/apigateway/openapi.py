@@ -85,3 +85,11 @@ def _operation(method_name, route):
     if not route.public:
         operation["security"] = [{"bearer": []}]
     return operation
+
+
+if __name__ == "__main__":
+    import json
+
+    from apigateway.service import GatewayService
+
+    print(json.dumps(openapi_document(GatewayService), indent=2, ensure_ascii=False))

@@ -3,7 +3,6 @@
 The stand-in crm raises each error type a service can raise, so the mapping to HTTP
 status codes is tested at the edge; the real services are behind the gateway in tests/.
 """
-import socket
 import uuid
 
 import eventlet
@@ -15,6 +14,7 @@ from apigateway.admin import ensure_admin
 from apigateway.models import Base
 from apigateway.service import SERVICES, GatewayService
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from svckit.testing.infrastructure import free_port
 from svckit.testing.migrations import differences
 
 SECRET = "t" * 40
@@ -46,12 +46,6 @@ class StandInCrm:
     @rpc
     def create_customer(self, payload):
         return {"received": payload}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

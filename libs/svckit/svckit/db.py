@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, create_engine, event,
     func, select,
 )
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -32,6 +33,29 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+class UtcDateTime(TypeDecorator):
+    """A point in time, always given back aware and in UTC, on PostgreSQL and SQLite alike.
+
+    SQLite keeps no offset, so without this a value read back is naive and cannot be
+    compared with one the code just made.
+    """
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime {value!r}: say which time zone it is in")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
 def plumbing_tables(metadata: MetaData):
     """Declare the outbox and the consumer tracking table in a service's own metadata.
 
@@ -46,15 +70,15 @@ def plumbing_tables(metadata: MetaData):
         Column("event_type", String(100), nullable=False),
         Column("site_id", String(32), nullable=False),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Index("ix_outbox_unpublished", "published_at", "id"),
     )
     processed = Table(
         PROCESSED_EVENTS, metadata,
         Column("consumer", String(200), primary_key=True),
         Column("event_id", String(36), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
     return outbox, processed
 

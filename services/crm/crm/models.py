@@ -1,8 +1,8 @@
 """crm's own tables: customers, their vehicles and the follow-up calls after visits."""
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 
 class Base(DeclarativeBase):
@@ -27,7 +27,7 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     contact_consent: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Vehicle(Base):
@@ -41,7 +41,7 @@ class Vehicle(Base):
     plate: Mapped[str] = mapped_column(String(10), index=True)
     model: Mapped[str] = mapped_column(String(100))
     mileage_km: Mapped[int] = mapped_column(Integer)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class FollowUp(Base):
@@ -53,8 +53,8 @@ class FollowUp(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     vehicle_id: Mapped[str] = mapped_column(ForeignKey("vehicles.id"), index=True)
     visit_id: Mapped[str] = mapped_column(String(36), unique=True)
-    due_at = mapped_column(DateTime(timezone=True), nullable=False)
+    due_at = mapped_column(UtcDateTime(), nullable=False)
     channel: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)

@@ -1,11 +1,11 @@
 """Parts' own tables. Stock rules live on `Stock` as plain methods (see stock.py for the errors)."""
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, MetaData, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from parts.stock import StockRules
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 Money = Numeric(12, 2)
 Qty = Numeric(12, 2)
@@ -32,7 +32,7 @@ class Part(Base):
     unit: Mapped[str] = mapped_column(String(20))
     cost_price: Mapped[Decimal] = mapped_column(Money)
     retail_price: Mapped[Decimal] = mapped_column(Money)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Stock(StockRules, Base):
@@ -68,5 +68,5 @@ class Reservation(Base):
     repair_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
     status: Mapped[str] = mapped_column(String(20), default="reserved")
     unit_cost: Mapped[Decimal | None] = mapped_column(Money)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow)
-    issued_at = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at = mapped_column(UtcDateTime(), default=utcnow)
+    issued_at = mapped_column(UtcDateTime(), nullable=True)

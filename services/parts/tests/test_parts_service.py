@@ -12,7 +12,6 @@ from parts.service import PartsService
 from svckit.auth import Caller
 from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.testing.migrations import differences
-from svckit.testing.subscriber import wait_until
 
 SITE = "SITE-1"
 

@@ -1,9 +1,9 @@
 """Quality's own tables: an inspection per handover from the workshop, with its checklist."""
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from quality.checklist import PENDING
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 
 class Base(DeclarativeBase):
@@ -38,8 +38,8 @@ class Inspection(Base):
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     remarks: Mapped[str] = mapped_column(Text, default="")
     inspector: Mapped[str | None] = mapped_column(String(100))
-    inspected_at = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    inspected_at = mapped_column(UtcDateTime(), nullable=True)
+    created_at = mapped_column(UtcDateTime(), default=utcnow, nullable=False)
 
     checklist: Mapped[list["ChecklistItem"]] = relationship(
         order_by="ChecklistItem.position", cascade="all, delete-orphan", lazy="selectin")

@@ -1,11 +1,11 @@
 """Reception's own tables. The rules of a visit live on `Visit` as plain methods (see visits.py)."""
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, MetaData, Numeric, String, text
+from sqlalchemy import Boolean, Index, Integer, MetaData, Numeric, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from reception.visits import CHECKED_IN, DELIVERED, VisitRules
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 Money = Numeric(12, 2)
 
@@ -46,13 +46,13 @@ class Visit(VisitRules, Base):
     mileage_km: Mapped[int] = mapped_column(Integer)
     concern: Mapped[str] = mapped_column(String(2000))
     walk_around_notes: Mapped[str] = mapped_column(String(4000), default="")
-    promised_at = mapped_column(DateTime(timezone=True), nullable=False)
-    checked_in_at = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    promised_at = mapped_column(UtcDateTime(), nullable=False)
+    checked_in_at = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
     advisor: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default=CHECKED_IN)
     repair_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    ready_at = mapped_column(DateTime(timezone=True), nullable=True)
-    delivered_at = mapped_column(DateTime(timezone=True), nullable=True)
+    ready_at = mapped_column(UtcDateTime(), nullable=True)
+    delivered_at = mapped_column(UtcDateTime(), nullable=True)
     promised_time_kept: Mapped[bool | None] = mapped_column(Boolean)
     labour_total: Mapped[Decimal | None] = mapped_column(Money)
     parts_total: Mapped[Decimal | None] = mapped_column(Money)

@@ -2,10 +2,10 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, MetaData, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 
 Hours = Numeric(8, 2)
 
@@ -31,7 +31,7 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(40))
     grade: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class JobCredit(Base):
@@ -47,4 +47,4 @@ class JobCredit(Base):
     staff_id: Mapped[str] = mapped_column(String(36))
     repair_order_id: Mapped[str] = mapped_column(String(36), index=True)
     hours: Mapped[Decimal] = mapped_column(Hours)
-    credited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    credited_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

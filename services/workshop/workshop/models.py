@@ -1,10 +1,10 @@
 """Workshop's own tables; the rules live in repair_order.py."""
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, String, Text
+from sqlalchemy import ForeignKey, MetaData, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from svckit.db import new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
 from workshop.repair_order import PENDING, LabourLineRules, PartLineRules, RepairOrderRules
 
 
@@ -28,13 +28,13 @@ class RepairOrder(RepairOrderRules, Base):
     customer_id: Mapped[str] = mapped_column(String(36))
     vehicle_id: Mapped[str] = mapped_column(String(36), index=True)
     concern: Mapped[str] = mapped_column(Text)
-    promised_at = mapped_column(DateTime(timezone=True), nullable=False)
+    promised_at = mapped_column(UtcDateTime(), nullable=False)
     status: Mapped[str] = mapped_column(String(30), index=True)
     technician_id: Mapped[str | None] = mapped_column(String(36))
-    opened_at = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at = mapped_column(DateTime(timezone=True), nullable=True)
-    completed_at = mapped_column(DateTime(timezone=True), nullable=True)
-    closed_at = mapped_column(DateTime(timezone=True), nullable=True)
+    opened_at = mapped_column(UtcDateTime(), default=utcnow)
+    started_at = mapped_column(UtcDateTime(), nullable=True)
+    completed_at = mapped_column(UtcDateTime(), nullable=True)
+    closed_at = mapped_column(UtcDateTime(), nullable=True)
 
     labour_lines = relationship("LabourLine", order_by="LabourLine.position", lazy="selectin",
                                 cascade="all, delete-orphan")
@@ -86,6 +86,6 @@ class StatusChange(Base):
     position: Mapped[int]
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str] = mapped_column(String(30))
-    at = mapped_column(DateTime(timezone=True), nullable=False)
+    at = mapped_column(UtcDateTime(), nullable=False)
     by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)

@@ -69,6 +69,14 @@ def _containers():
         )
 
 
+def free_port():
+    """A TCP port on localhost nobody listens on right now."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def new_run_id():
     return uuid.uuid4().hex[:8]
 
