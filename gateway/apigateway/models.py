@@ -1,19 +1,12 @@
 """The gateway's own table: the platform's users."""
-from sqlalchemy import JSON, Boolean, MetaData, String
+from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 
 class User(Base):

@@ -46,6 +46,15 @@ class Caller:
                 {"site_id": [f"Not one of your sites: {sorted(self.sites)}."]},
             )
 
+    def restrict_to_sites(self, statement, site_column, site_id=None):
+        """A query narrowed to `site_id` (which the caller must be allowed), else to all the caller's sites."""
+        if site_id:
+            self.require_site(site_id)
+            return statement.where(site_column == site_id)
+        if self.all_sites:
+            return statement
+        return statement.where(site_column.in_(sorted(self.sites)))
+
     def require_role(self, *roles):
         if "admin" in self.roles or self.is_system or self.roles.intersection(roles):
             return

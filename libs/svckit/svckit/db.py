@@ -56,6 +56,20 @@ class UtcDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata():
+    """A service's MetaData: constraint names that migrations can refer to, and the plumbing tables."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    plumbing_tables(metadata)
+    return metadata
+
+
 def plumbing_tables(metadata: MetaData):
     """Declare the outbox and the consumer tracking table in a service's own metadata.
 

@@ -1,19 +1,12 @@
 """crm's own tables: customers, their vehicles and the follow-up calls after visits."""
-from sqlalchemy import Boolean, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 
 class Customer(Base):

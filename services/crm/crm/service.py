@@ -97,7 +97,7 @@ class CrmService:
         if data["plate"] is None and data["vin"] is None:
             raise InvalidInput("Give a plate, a VIN or both to search by.",
                                {"_schema": ["Give a plate, a VIN or both."]})
-        query = self._on_callers_sites(select(Vehicle), Vehicle).order_by(Vehicle.created_at)
+        query = self.auth.restrict_to_sites(select(Vehicle), Vehicle.site_id).order_by(Vehicle.created_at)
         if data["plate"] is not None:
             query = query.where(Vehicle.plate == data["plate"])
         if data["vin"] is not None:
@@ -114,10 +114,7 @@ class CrmService:
     @rpc
     def list_follow_ups(self, payload):
         data = load(FollowUpQuery, payload)
-        query = self._on_callers_sites(select(FollowUp), FollowUp)
-        if data["site_id"] is not None:
-            self.auth.require_site(data["site_id"])
-            query = query.where(FollowUp.site_id == data["site_id"])
+        query = self.auth.restrict_to_sites(select(FollowUp), FollowUp.site_id, data["site_id"])
         if data["vehicle_id"] is not None:
             query = query.where(FollowUp.vehicle_id == data["vehicle_id"])
         if data["status"] is not None:
@@ -172,10 +169,6 @@ class CrmService:
     def _follow_up_for_visit(self, visit_id):
         return self.db.scalars(select(FollowUp).where(FollowUp.visit_id == visit_id)).one_or_none()
 
-    def _on_callers_sites(self, query, model):
-        if self.auth.all_sites:
-            return query
-        return query.where(model.site_id.in_(sorted(self.auth.sites)))
 
 
 def _phone_taken():

@@ -1,25 +1,18 @@
 """Parts' own tables. Stock rules live on `Stock` as plain methods (see stock.py for the errors)."""
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from parts.stock import StockRules
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 
 Money = Numeric(12, 2)
 Qty = Numeric(12, 2)
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 
 class Part(Base):

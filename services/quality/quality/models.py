@@ -1,20 +1,13 @@
 """Quality's own tables: an inspection per handover from the workshop, with its checklist."""
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from quality.checklist import PENDING
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 
 class Inspection(Base):

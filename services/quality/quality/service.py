@@ -42,12 +42,7 @@ class QualityService:
     def list_inspections(self, payload):
         """Inspections of the caller's sites, newest first, narrowed by site, repair order and status."""
         data = load(InspectionQuery, payload)
-        query = select(Inspection)
-        if data["site_id"]:
-            self.auth.require_site(data["site_id"])
-            query = query.where(Inspection.site_id == data["site_id"])
-        elif not self.auth.all_sites:
-            query = query.where(Inspection.site_id.in_(sorted(self.auth.sites)))
+        query = self.auth.restrict_to_sites(select(Inspection), Inspection.site_id, data["site_id"])
         if data["repair_order_id"]:
             query = query.where(Inspection.repair_order_id == data["repair_order_id"])
         if data["status"]:

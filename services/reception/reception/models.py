@@ -1,24 +1,17 @@
 """Reception's own tables. The rules of a visit live on `Visit` as plain methods (see visits.py)."""
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, Numeric, String, text
+from sqlalchemy import Boolean, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from reception.visits import CHECKED_IN, DELIVERED, VisitRules
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 
 Money = Numeric(12, 2)
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 _OPEN = text(f"status <> '{DELIVERED}'")
 

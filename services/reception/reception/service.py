@@ -81,12 +81,7 @@ class ReceptionService:
     def list_visits(self, payload):
         """Visits of the caller's sites, newest check-in first."""
         data = load(VisitQuery, payload)
-        query = select(Visit)
-        if data["site_id"]:
-            self.auth.require_site(data["site_id"])
-            query = query.where(Visit.site_id == data["site_id"])
-        elif not self.auth.all_sites:
-            query = query.where(Visit.site_id.in_(sorted(self.auth.sites)))
+        query = self.auth.restrict_to_sites(select(Visit), Visit.site_id, data["site_id"])
         if data["status"]:
             query = query.where(Visit.status == data["status"])
         visits = self.db.scalars(query.order_by(Visit.checked_in_at.desc(), Visit.id)).all()

@@ -53,12 +53,8 @@ class TrainingService:
     @rpc
     def list_staff(self, payload):
         query = load(StaffQuery, payload)
-        statement = select(Staff).order_by(Staff.name, Staff.id)
-        if query["site_id"] is not None:
-            self.auth.require_site(query["site_id"])
-            statement = statement.where(Staff.site_id == query["site_id"])
-        elif not self.auth.all_sites:
-            statement = statement.where(Staff.site_id.in_(sorted(self.auth.sites)))
+        statement = self.auth.restrict_to_sites(
+            select(Staff).order_by(Staff.name, Staff.id), Staff.site_id, query["site_id"])
         if query["role"] is not None:
             statement = statement.where(Staff.role == query["role"])
         return StaffView(many=True).dump(self.db.scalars(statement).all())

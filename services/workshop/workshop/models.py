@@ -1,22 +1,15 @@
 """Workshop's own tables; the rules live in repair_order.py."""
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, MetaData, Numeric, String, Text
+from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from svckit.db import UtcDateTime, new_id, plumbing_tables, utcnow
+from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
 from workshop.repair_order import PENDING, LabourLineRules, PartLineRules, RepairOrderRules
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-plumbing_tables(Base.metadata)
+    metadata = service_metadata()
 
 
 class RepairOrder(RepairOrderRules, Base):

@@ -45,12 +45,9 @@ class WorkshopService:
     @rpc
     def list_repair_orders(self, payload):
         query = load(RepairOrderQuery, payload)
-        statement = select(RepairOrder).order_by(RepairOrder.opened_at.desc()).limit(200)
-        if query["site_id"]:
-            self.auth.require_site(query["site_id"])
-            statement = statement.where(RepairOrder.site_id == query["site_id"])
-        elif not self.auth.all_sites:
-            statement = statement.where(RepairOrder.site_id.in_(self.auth.sites))
+        statement = self.auth.restrict_to_sites(
+            select(RepairOrder).order_by(RepairOrder.opened_at.desc()).limit(200), RepairOrder.site_id,
+            query["site_id"])
         if query["visit_id"]:
             statement = statement.where(RepairOrder.visit_id == query["visit_id"])
         if query["status"]:
