@@ -38,10 +38,15 @@ def test_compose_accepts_the_file_and_runs_every_service_with_broker_and_databas
     for name, folder in SERVICES.items():
         service = services[name]
         assert service["build"]["dockerfile"] == f"{folder}/Dockerfile"
-        assert set(service["depends_on"]) == {"rabbitmq", "postgres"}
+        assert {"rabbitmq", "postgres"} <= set(service["depends_on"])
+        if name != "gateway":
+            assert service["healthcheck"]["test"][-2:] == ["svckit.healthcheck", name]
         url = service["environment"][f"{name.upper()}_DATABASE_URL"]
         assert url == f"postgresql://{name}:s-secret@postgres:5432/{name}", "each service its own database"
         assert service["environment"]["AMQP_URI"] == "amqp://aftersales:r-secret@rabbitmq:5672/"
+    gateway_waits_for = {n: d["condition"] for n, d in services["gateway"]["depends_on"].items()}
+    assert gateway_waits_for == {n: "service_healthy" for n in [*SERVICES, "rabbitmq", "postgres"] if n != "gateway"}, \
+        "the gateway takes traffic only once every consumer queue exists"
     assert services["postgres"]["environment"]["SERVICE_DATABASES"].split() == list(SERVICES)
 
 
