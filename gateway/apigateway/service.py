@@ -16,7 +16,7 @@ from svckit.auth import Auth, Caller
 from svckit.db import Database
 from svckit.errors import Conflict, ServiceError, Unauthorized
 from svckit.health import health_report
-from svckit.rpc import ServiceRpc, call_with_deadline
+from svckit.rpc import ServiceRpc
 from svckit.schemas import load
 
 SERVICES = ("reception", "workshop", "parts", "quality", "crm", "training")
@@ -243,7 +243,7 @@ class GatewayService:
 
     def _service_health(self, name):
         try:
-            return call_with_deadline(getattr(self, name).health, name, HEALTH_TIMEOUT_SECONDS)
+            return getattr(self, name).within(HEALTH_TIMEOUT_SECONDS).health()
         except ServiceError as exc:
             return {"service": name, "status": "unavailable", "error": exc.message}
         except Exception as exc:

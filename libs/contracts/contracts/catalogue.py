@@ -34,9 +34,12 @@ Generated from `libs/contracts` by `python -m contracts.catalogue`; do not edit 
   transaction as the change it describes and a relay publishes it with publisher confirms.
   Delivery is **at least once**: a consumer may see an event twice and must skip duplicates by
   `event_id` (every platform consumer does, in the same transaction as its effect).
-- Events of one service are published in the order they were committed.
+- Events of one service leave in the order they were recorded in its outbox: one relay at a time
+  publishes them, even with several replicas. Two changes committed at the same moment may be
+  recorded in either order, so do not rely on the order of events about different records.
 - A platform consumer that fails retries after a delay (`<queue>.retry`) and after
-  `EVENT_MAX_ATTEMPTS` attempts parks the message in `<queue>.dead-letter` for an operator.
+  `EVENT_MAX_ATTEMPTS` attempts parks the message in `<queue>.dead-letter` for an operator
+  (`python -m svckit.deadletters <amqp-uri> show|replay <queue>.dead-letter`).
 
 ## Subscribing as an integrator
 

@@ -70,15 +70,16 @@ class Plate(fields.String):
 
 
 class Phone(fields.String):
-    """A mainland mobile (13812345678, +86 allowed) or landline (021-12345678)."""
+    """A mainland mobile (13812345678, +86 allowed) or landline with area code (021-12345678).
+
+    Stored as digits only, so the same number written two ways is one number.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        phone = re.sub(r"[\s()]", "", super()._deserialize(value, attr, data, **kwargs))
-        phone = re.sub(r"^(\+?86)-?(?=1)", "", phone)
-        if re.fullmatch(r"1[3-9]\d{9}", phone):
+        phone = re.sub(r"[\s()\-]", "", super()._deserialize(value, attr, data, **kwargs))
+        phone = re.sub(r"^\+?86(?=1)", "", phone)
+        if re.fullmatch(r"1[3-9]\d{9}", phone) or re.fullmatch(r"0\d{9,11}", phone):
             return phone
-        if re.fullmatch(r"0\d{2,3}-?\d{7,8}", phone):
-            return phone.replace("-", "")
         raise ValidationError("Must be a mainland mobile (11 digits starting 13-19) or a landline with area code.")
 
 
@@ -86,13 +87,28 @@ def SiteId(**kwargs):
     return fields.String(validate=SITE_ID, **kwargs)
 
 
+class Amount(fields.Decimal):
+    """A decimal with at most two places, on the wire as a string ("350.00"); more places are refused, not rounded."""
+
+    def __init__(self, minimum, maximum=None, **kwargs):
+        limits = validate.Range(min=Decimal(minimum), max=Decimal(maximum) if maximum is not None else None)
+        super().__init__(as_string=True, places=2, validate=limits, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        amount = super()._deserialize(value, attr, data, **kwargs)  # a number, rounded to two places
+        if Decimal(str(value)) != amount:
+            raise ValidationError("At most two decimal places.")
+        return amount
+
+
 def Money(**kwargs):
-    """Money on the wire: a decimal string with two places, e.g. "350.00"."""
-    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=Decimal("0")), **kwargs)
+    """Money on the wire: a decimal string with two places, e.g. "350.00"; never negative."""
+    return Amount("0", **kwargs)
 
 
 def Quantity(**kwargs):
-    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=Decimal("0.01")), **kwargs)
+    """A quantity of a part (4.5 litres of oil): positive, at most two places."""
+    return Amount("0.01", **kwargs)
 
 
 class Id(fields.UUID):

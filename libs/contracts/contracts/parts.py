@@ -1,7 +1,7 @@
 """parts: catalogue, stock per site, reservations and issues (manual 2.3, ch. 5)."""
 from marshmallow import fields, validate
 
-from contracts.fields import Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
+from contracts.fields import Amount, Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
 from svckit.events import EventContract
 
 SOURCE = "parts"
@@ -34,7 +34,7 @@ class StockReceipt(StrictSchema):
 class StockPolicy(StrictSchema):
     site_id = SiteId(required=True)
     part_number = PartNumber(required=True)
-    reorder_point = fields.Decimal(required=True, as_string=True, places=2, validate=validate.Range(min=0))
+    reorder_point = Amount("0", required=True)
     reorder_quantity = Quantity(required=True)
 
 

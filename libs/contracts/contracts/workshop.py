@@ -1,7 +1,7 @@
 """workshop: repair orders from opening to completion (manual 2.2, 4.1-4.3)."""
 from marshmallow import fields, validate
 
-from contracts.fields import Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
+from contracts.fields import Amount, Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
 from contracts.parts import PartNumber
 from svckit.events import EventContract
 
@@ -16,9 +16,7 @@ class LabourLineInput(StrictSchema):
     operation_code = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Z0-9][A-Z0-9.\-]{0,19}$", error="Must be 1-20 upper-case letters, digits, '.' or '-'."))
     description = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    hours = fields.Decimal(required=True, as_string=True, places=2,
-                           validate=validate.Range(min=0.1, max=200),
-                           metadata={"description": "Standard hours sold for the operation."})
+    hours = Amount("0.1", "200", required=True, metadata={"description": "Standard hours sold for the operation."})
     rate = Money(load_default=None, allow_none=True,
                  metadata={"description": "Labour rate per hour; the site's rate when omitted."})
 

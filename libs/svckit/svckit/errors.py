@@ -11,7 +11,8 @@ class ServiceError(Exception):
     code = "internal_error"
 
     def __init__(self, message, details=None):
-        super().__init__(message, details)
+        # nameko sends args over the wire and would turn a None into the string "None"
+        super().__init__(message) if details is None else super().__init__(message, details)
 
     @property
     def message(self):

@@ -21,6 +21,7 @@ from kombu import Exchange, Queue
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
+from nameko.messaging import QueueConsumer
 
 from svckit.outbox import PUBLISH_RETRY_POLICY
 
@@ -124,6 +125,30 @@ def parse_event(body, contract):
     )
 
 
+class ParkingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a body kombu cannot decode is parked, not acked away."""
+
+    def on_decode_error(self, message, exc):
+        provider = self._provider_of(message)
+        if provider is None:
+            return super().on_decode_error(message, exc)
+        poison = PoisonMessage(f"Cannot decode the body ({message.content_type}): {exc}")
+        try:
+            provider.park(message, (PoisonMessage, poison, None))
+        except Exception:
+            log.exception("could not park undecodable message; leaving it on the queue")
+            message.requeue()
+            return
+        message.ack()
+
+    def _provider_of(self, message):
+        tag = message.delivery_info.get("consumer_tag")
+        for provider, consumer in self._consumers.items():
+            if tag in consumer._active_tags.values():
+                return provider
+        return None
+
+
 class ReliableEventHandler(EventHandler):
     """nameko's event_handler, with a retry queue and a dead-letter queue.
 
@@ -133,6 +158,8 @@ class ReliableEventHandler(EventHandler):
     EVENT_MAX_ATTEMPTS, or at once for a PoisonMessage, it goes to `<queue>.dead-letter`
     to be inspected and replayed by an operator. Only then is the original acked.
     """
+
+    queue_consumer = ParkingQueueConsumer()
 
     def setup(self):
         super().setup()

@@ -8,7 +8,7 @@ import logging
 import re
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?!\d)")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 
 
@@ -29,24 +29,16 @@ def mask_phone(phone):
 
 
 class MaskPersonalData(logging.Filter):
+    """Masks the formatted message (and any traceback) of every record it sees."""
+
     def filter(self, record):
-        record.msg = mask_personal_data(str(record.msg))
-        if record.args:
-            if isinstance(record.args, dict):
-                record.args = {k: _mask_arg(v) for k, v in record.args.items()}
-            else:
-                record.args = tuple(_mask_arg(a) for a in record.args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = mask_personal_data(message), None
         if record.exc_info and not record.exc_text:
-            record.exc_text = mask_personal_data(logging.Formatter().formatException(record.exc_info))
-        elif record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
             record.exc_text = mask_personal_data(record.exc_text)
         return True
-
-
-def _mask_arg(value):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        masked = mask_personal_data(str(value))
-        return value if masked == str(value) else masked
-    if isinstance(value, (str, bytes, dict, list, tuple)):
-        return mask_personal_data(str(value))
-    return value

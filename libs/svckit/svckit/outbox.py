@@ -6,18 +6,20 @@ the topic exchange `<service>.events` with the event type as routing key (nameko
 convention, so `@event_handler` and outside subscribers both work), waits for the
 broker's confirm and only then marks the row published. A crash between publish and
 mark means the event goes out again: delivery is at least once, and consumers skip
-duplicates by `event_id`. On PostgreSQL several replicas can relay side by side: rows
-are claimed with FOR UPDATE SKIP LOCKED.
+duplicates by `event_id`. On PostgreSQL, replicas of a service take turns: a relay
+publishes only while it holds the service's advisory lock, so events leave in outbox
+order even when one replica is stuck on a broker that does not answer.
 """
 import json
 import logging
+import zlib
 
 import eventlet
 from eventlet.event import Event
 from kombu import Exchange
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from svckit.db import is_postgres, utcnow
 
@@ -40,6 +42,7 @@ class OutboxRelay:
             amqp_uri, use_confirms=True, delivery_mode=PERSISTENT,
             retry=True, retry_policy=PUBLISH_RETRY_POLICY, declare=[self.exchange],
         )
+        self.lock_key = zlib.crc32(f"outbox:{service_name}".encode())
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self._stopping = False
@@ -78,9 +81,11 @@ class OutboxRelay:
             .order_by(self.outbox.c.id)
             .limit(self.batch_size)
         )
-        if is_postgres(self.engine):
-            query = query.with_for_update(skip_locked=True)
         with self.engine.begin() as conn:
+            if is_postgres(self.engine):
+                if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": self.lock_key}).scalar():
+                    return 0  # another replica is relaying
+                query = query.with_for_update()
             rows = conn.execute(query).all()
             for row in rows:
                 self.publish(row)

@@ -25,13 +25,16 @@ class TimedServiceProxy:
         self._service_name = service_name
         self._timeout = timeout
 
+    def within(self, seconds):
+        """The same proxy with a shorter (or longer) deadline, e.g. for a health check."""
+        return TimedServiceProxy(self._proxy, self._service_name, seconds)
+
     def __getattr__(self, method_name):
         method = getattr(self._proxy, method_name)
 
         def call(*args, **kwargs):
             return call_with_deadline(method, self._service_name, self._timeout, *args, **kwargs)
 
-        call.call_async = method.call_async
         return call
 
 

@@ -26,10 +26,11 @@ def test_run_id():
     return new_run_id()
 
 
-@pytest.fixture(scope="session")
-def broker(test_servers, test_run_id):
+@pytest.fixture(scope="module")
+def broker(test_servers, test_run_id, request):
+    """A vhost per test module: queues a module's services declared never catch another module's events."""
     amqp_uri, management_url, _ = test_servers
-    vhost = Broker(amqp_uri, management_url, f"test-{test_run_id}").create()
+    vhost = Broker(amqp_uri, management_url, f"test-{test_run_id}-{request.module.__name__.rsplit('.', 1)[-1]}").create()
     yield vhost
     vhost.delete()
 
