@@ -23,13 +23,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 VAR = os.environ.get("PLATFORM_VAR_DIR") or os.path.join(ROOT, "var")  # SQLite files, generated secrets
 SERVICES = [  # (name, folder, nameko module)
-    ("crm", "services/crm", "crm.service"),
-    ("parts", "services/parts", "parts.service"),
-    ("training", "services/training", "training.service"),
-    ("quality", "services/quality", "quality.service"),
-    ("workshop", "services/workshop", "workshop.service"),
-    ("reception", "services/reception", "reception.service"),
-    ("gateway", "gateway", "apigateway.service"),
+    ("crm", "services/crm", "crm.service:CrmService"),
+    ("parts", "services/parts", "parts.service:PartsService"),
+    ("training", "services/training", "training.service:TrainingService"),
+    ("quality", "services/quality", "quality.service:QualityService"),
+    ("workshop", "services/workshop", "workshop.service:WorkshopService"),
+    ("reception", "services/reception", "reception.service:ReceptionService"),
+    ("gateway", "gateway", "apigateway.service:GatewayService"),
 ]
 START_TIMEOUT_SECONDS = 120
 

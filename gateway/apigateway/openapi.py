@@ -1,5 +1,6 @@
 """The OpenAPI 3 document, built from the routes the gateway actually serves."""
 import functools
+import inspect
 import re
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
@@ -29,10 +30,11 @@ ERROR_RESPONSES = {
 
 
 def api_routes(service_cls):
-    for attribute in vars(service_cls).values():
+    """(method name, route) of every route of the service, its route mixins included."""
+    for name, attribute in inspect.getmembers(service_cls, inspect.isfunction):
         for entrypoint in getattr(attribute, ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(entrypoint, ApiRoute):
-                yield attribute.__name__, entrypoint
+                yield name, entrypoint
 
 
 @functools.cache

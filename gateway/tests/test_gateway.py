@@ -180,7 +180,8 @@ def test_the_openapi_document_lists_every_route(gateway):
 def _rules(service_cls):
     from apigateway.http import ApiRoute
     from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
-    for attribute in vars(service_cls).values():
-        for entrypoint in getattr(attribute, ENTRYPOINT_EXTENSIONS_ATTR, ()):
-            if isinstance(entrypoint, ApiRoute):
-                yield entrypoint.get_url_rule()
+    for klass in service_cls.__mro__:
+        for attribute in vars(klass).values():
+            for entrypoint in getattr(attribute, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+                if isinstance(entrypoint, ApiRoute):
+                    yield entrypoint.get_url_rule()

@@ -1,0 +1,33 @@
+"""Customers, vehicles and follow-up calls: the crm service."""
+from apigateway.http import api
+from contracts import crm as crm_contract
+
+
+class CrmRoutes:
+    @api("POST", "/api/v1/customers", tag="crm", body=crm_contract.NewCustomer, answer=crm_contract.CustomerView, status=201,
+         summary="Register a customer")
+    def create_customer(self, body):
+        return self.crm.create_customer(body)
+
+    @api("GET", "/api/v1/customers/<customer_id>", tag="crm", answer=crm_contract.CustomerView, summary="A customer")
+    def get_customer(self, customer_id):
+        return self.crm.get_customer(customer_id)
+
+    @api("POST", "/api/v1/vehicles", tag="crm", body=crm_contract.NewVehicle, answer=crm_contract.VehicleView, status=201,
+         summary="Register a customer's vehicle")
+    def register_vehicle(self, body):
+        return self.crm.register_vehicle(body)
+
+    @api("GET", "/api/v1/vehicles", tag="crm", query=crm_contract.VehicleSearch, answer=crm_contract.VehicleView, many=True,
+         summary="Find vehicles by plate or VIN")
+    def search_vehicles(self, query):
+        return self.crm.search_vehicles(query)
+
+    @api("GET", "/api/v1/vehicles/<vehicle_id>", tag="crm", answer=crm_contract.VehicleView, summary="A vehicle")
+    def get_vehicle(self, vehicle_id):
+        return self.crm.get_vehicle(vehicle_id)
+
+    @api("GET", "/api/v1/follow-ups", tag="crm", query=crm_contract.FollowUpQuery, answer=crm_contract.FollowUpView, many=True,
+         summary="Follow-up calls to make")
+    def list_follow_ups(self, query):
+        return self.crm.list_follow_ups(query)

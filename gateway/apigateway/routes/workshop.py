@@ -1,0 +1,40 @@
+"""Repair orders: the workshop service."""
+from apigateway.http import api
+from contracts import workshop as workshop_contract
+
+
+class WorkshopRoutes:
+    @api("GET", "/api/v1/repair-orders", tag="workshop", query=workshop_contract.RepairOrderQuery,
+         answer=workshop_contract.RepairOrderView, many=True, summary="Repair orders")
+    def list_repair_orders(self, query):
+        return self.workshop.list_repair_orders(query)
+
+    @api("GET", "/api/v1/repair-orders/<repair_order_id>", tag="workshop", answer=workshop_contract.RepairOrderView,
+         summary="A repair order with its lines, totals and history")
+    def get_repair_order(self, repair_order_id):
+        return self.workshop.get_repair_order(repair_order_id)
+
+    @api("POST", "/api/v1/repair-orders/<repair_order_id>/labour-lines", tag="workshop",
+         body=workshop_contract.LabourLineInput, answer=workshop_contract.RepairOrderView, status=201, summary="Quote a labour line")
+    def add_labour_line(self, repair_order_id, body):
+        return self.workshop.add_labour_line(repair_order_id, body)
+
+    @api("POST", "/api/v1/repair-orders/<repair_order_id>/part-lines", tag="workshop",
+         body=workshop_contract.PartLineInput, answer=workshop_contract.RepairOrderView, status=201, summary="Quote a part line")
+    def add_part_line(self, repair_order_id, body):
+        return self.workshop.add_part_line(repair_order_id, body)
+
+    @api("POST", "/api/v1/repair-orders/<repair_order_id>/approval", tag="workshop", body=workshop_contract.Approval,
+         answer=workshop_contract.RepairOrderView, summary="Record the customer's approval; approved parts are reserved")
+    def approve(self, repair_order_id, body):
+        return self.workshop.approve(repair_order_id, body)
+
+    @api("POST", "/api/v1/repair-orders/<repair_order_id>/start", tag="workshop", body=workshop_contract.JobStart,
+         answer=workshop_contract.RepairOrderView, summary="A technician starts the job")
+    def start_job(self, repair_order_id, body):
+        return self.workshop.start_job(repair_order_id, body)
+
+    @api("POST", "/api/v1/repair-orders/<repair_order_id>/completion", tag="workshop",
+         answer=workshop_contract.RepairOrderView, summary="The job is done: hand over to quality")
+    def complete_job(self, repair_order_id):
+        return self.workshop.complete_job(repair_order_id)
