@@ -65,7 +65,8 @@ class PartLineView(PayloadSchema):
     amount = Money()
     approval = fields.String()
     reservation_id = Id(allow_none=True)
-    reservation_status = fields.String(allow_none=True, metadata={"description": "reserved or short."})
+    reservation_status = fields.String(allow_none=True, metadata={
+        "description": "reserved, or backordered: waits for stock and is reserved as it arrives."})
 
 
 class StatusChangeView(PayloadSchema):

@@ -12,7 +12,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import text
 
-from svckit.db import create_engine_for, is_postgres
+from svckit.db import UtcDateTime, create_engine_for, is_postgres
 
 
 def alembic_config(script_location, url, engine=None):
@@ -23,13 +23,16 @@ def alembic_config(script_location, url, engine=None):
     return config
 
 
-def upgrade(script_location, url, engine=None, revision="head"):
+def upgrade(script_location, url, engine=None, revision="heads"):
     engine = engine or create_engine_for(url)
     lock_key = zlib.crc32(script_location.encode())
     with engine.connect() as conn:
         if is_postgres(engine):
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key})
             conn.commit()
+        elif engine.dialect.name == "sqlite":
+            # SQLite changes a table by copying it; foreign keys would refuse to drop the original.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             config = alembic_config(script_location, url, engine)
             config.attributes["connection"] = conn
@@ -39,6 +42,8 @@ def upgrade(script_location, url, engine=None, revision="head"):
             if is_postgres(engine):
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock_key})
                 conn.commit()
+            elif engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def run_migrations(target_metadata):
@@ -60,9 +65,17 @@ def _run(connection, target_metadata):
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _render_item(kind, item, autogen_context):
+    """Revisions name plain SQLAlchemy types, so they never import svckit."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def main(argv=None):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from parts.models import Stock
-from parts.stock import InsufficientStock
+from parts.rules.stock import InsufficientStock
 from svckit.errors import Conflict
 
 

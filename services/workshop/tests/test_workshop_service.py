@@ -133,7 +133,7 @@ def test_a_short_part_puts_the_order_in_waiting_for_parts(workshop, part_number,
     order = quoted_order(workshop, publish_event, part_number, quantity="5")
     approved = workshop.approve(order["repair_order_id"], {})
     assert approved["status"] == "waiting_for_parts"
-    assert approved["part_lines"][0]["reservation_status"] == "short"
+    assert approved["part_lines"][0]["reservation_status"] == "backordered"
 
 
 def test_an_illegal_transition_is_refused_with_the_allowed_ones(workshop, publish_event):

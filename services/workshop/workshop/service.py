@@ -87,12 +87,12 @@ class WorkshopService:
     def add_part_line(self, repair_order_id, payload):
         self.auth.require_role("service_advisor", "foreman")
         line = load(PartLineInput, payload)
-        part = self.parts.get_part(line["part_number"])
+        part = self.parts.current_part(line["part_number"])  # a superseded number is quoted as its successor
         order = self._repair_order(repair_order_id)
         order.require_quotable()
         order.part_lines.append(PartLine(
             position=len(order.part_lines), part_number=part["part_number"], description=part["name"],
-            quantity=line["quantity"], unit_price=Decimal(part["retail_price"]), approval=ro.PENDING))
+            quantity=line["quantity"], unit_price=Decimal(part["workshop_price"]), approval=ro.PENDING))
         self.db.commit()
         return self._view(order)
 
@@ -118,7 +118,8 @@ class WorkshopService:
                     "reference": f"ro-line:{line.id}", "repair_order_id": order.id})
                 line.reservation_id = reservation["reservation_id"]
                 line.reservation_status = reservation["status"]
-        short = any(line.reservation_status == "short" for line in order.part_lines if line.approval == ro.LINE_APPROVED)
+        short = any(line.reservation_status != "reserved"
+                    for line in order.part_lines if line.approval == ro.LINE_APPROVED)
         order.move_to(ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, utcnow())
         self.db.emit(REPAIR_ORDER_APPROVED, {
             "repair_order_id": order.id, "status": order.status,

@@ -52,6 +52,22 @@ class StockRules:
         self.on_hand += quantity
         self.average_cost = (total_value / self.on_hand).quantize(Decimal("0.01"))
 
+    def take_unreserved(self, quantity):
+        """Stock that nobody was promised leaves (written off, counted short). True when below the reorder point."""
+        _positive(quantity)
+        if quantity > self.available:
+            raise Conflict(
+                f"Only {self.available} of the {self.on_hand} on hand is not reserved; release reservations first.",
+                {"quantity": [f"At most {self.available}: the rest is reserved."]})
+        was_above = self.on_hand >= self.reorder_point
+        self.on_hand -= quantity
+        return was_above and self.on_hand < self.reorder_point
+
+    def put_back(self, quantity):
+        """Stock comes back at the value it left with (a return, a count found more): the average cost holds."""
+        _positive(quantity)
+        self.on_hand += quantity
+
 
 def _positive(quantity):
     if quantity <= 0:

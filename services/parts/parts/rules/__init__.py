@@ -1,0 +1,1 @@
+"""Rules of the parts department in plain Python: tested without a broker or a database."""
