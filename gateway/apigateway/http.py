@@ -7,6 +7,7 @@ puts the caller and a correlation id into the worker's context data, which namek
 forwards with every RPC call. Whatever goes wrong comes back as
 `{"error": CODE, "message": ..., "details": ...}` with the matching status.
 """
+import base64
 import json
 import logging
 import uuid
@@ -27,6 +28,7 @@ from svckit.errors import InvalidInput, ServiceError, Unauthorized
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MIN_SECRET_LENGTH = 32
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -75,7 +77,7 @@ class ApiRoute(HttpRequestHandler):
     server = ApiServer()
 
     def __init__(self, method, url, *, summary, tag, body=None, query=None, answer=None, many=False,
-                 status=200, public=False, **kwargs):
+                 status=200, public=False, upload=None, **kwargs):
         super().__init__(method, url, **kwargs)
         self.summary = summary
         self.tag = tag
@@ -85,6 +87,7 @@ class ApiRoute(HttpRequestHandler):
         self.many = many
         self.status = status
         self.public = public
+        self.upload = upload  # content types a file upload route takes as its raw body
 
     def get_url_rule(self):
         return Rule(self.url, methods=[self.method])
@@ -109,6 +112,8 @@ class ApiRoute(HttpRequestHandler):
                 kwargs["body"] = read_json(request)
             if self.query_schema is not None:
                 kwargs["query"] = {key: request.args.get(key) for key in request.args}
+            if self.upload:
+                kwargs["upload"] = read_upload(request, self.upload)
             done = Event()
             self.container.spawn_worker(self, (), kwargs, context_data=context_data,
                                         handle_result=partial(self.handle_result, done))
@@ -137,6 +142,20 @@ def read_json(request):
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("The request body is not valid JSON.", {"_body": [str(exc)]}) from None
+
+
+def read_upload(request, content_types):
+    """A file sent as the raw body (Content-Type says what it is; ?filename= names it), ready for RPC."""
+    if request.mimetype not in content_types:
+        raise InvalidInput(f"Send the file as the body with Content-Type {' or '.join(content_types)}.",
+                           {"_body": [f"Content-Type {request.mimetype or '(none)'} is not accepted."]})
+    if request.content_length and request.content_length > MAX_UPLOAD_BYTES:
+        raise InvalidInput("The file is too large.", {"_body": [f"At most {MAX_UPLOAD_BYTES // 2**20} MiB."]})
+    content = request.get_data(cache=False)
+    if not content:
+        raise InvalidInput("The file is empty.", {"_body": ["Empty."]})
+    return {"filename": request.args.get("filename") or "", "content_type": request.mimetype,
+            "content_base64": base64.b64encode(content).decode()}
 
 
 api = ApiRoute.decorator

@@ -65,11 +65,16 @@ def _operation(method_name, route):
     if route.query_schema is not None:
         for name, spec in schema_to_json(route.query_schema)["properties"].items():
             parameters.append({"name": name, "in": "query", "required": False, "schema": spec})
-    if parameters:
-        operation["parameters"] = parameters
     if route.body_schema is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": schema_to_json(route.body_schema)}}}
+    if route.upload:
+        operation["requestBody"] = {"required": True, "content": {
+            content_type: {"schema": {"type": "string", "format": "binary"}} for content_type in route.upload}}
+        parameters.append({"name": "filename", "in": "query", "required": False, "schema": {"type": "string"},
+                           "description": "The file's name, kept with what it produced."})
+    if parameters:
+        operation["parameters"] = parameters
     answer = {"type": "object"}
     if route.answer_schema is not None:
         answer = schema_to_json(route.answer_schema)

@@ -8,6 +8,12 @@ from apigateway.models import Base
 from apigateway.routes.accounts import AccountRoutes
 from apigateway.routes.crm import CrmRoutes
 from apigateway.routes.parts import PartsRoutes
+from apigateway.routes.parts_analysis import PartsAnalysisRoutes
+from apigateway.routes.parts_imports import PartsImportsRoutes
+from apigateway.routes.parts_procurement import PartsProcurementRoutes
+from apigateway.routes.parts_sales import PartsSalesRoutes
+from apigateway.routes.parts_stocktake import PartsStocktakeRoutes
+from apigateway.routes.parts_transfers import PartsTransfersRoutes
 from apigateway.routes.platform import SERVICES, PlatformRoutes
 from apigateway.routes.quality import QualityRoutes
 from apigateway.routes.reception import ReceptionRoutes
@@ -20,8 +26,9 @@ from svckit.rpc import ServiceRpc
 __all__ = ["GatewayService", "SERVICES"]
 
 
-class GatewayService(PlatformRoutes, AccountRoutes, CrmRoutes, PartsRoutes, ReceptionRoutes, WorkshopRoutes,
-                     QualityRoutes, TrainingRoutes):
+class GatewayService(PlatformRoutes, AccountRoutes, CrmRoutes, PartsRoutes, PartsImportsRoutes, PartsStocktakeRoutes,
+                     PartsProcurementRoutes, PartsSalesRoutes, PartsTransfersRoutes, PartsAnalysisRoutes,
+                     ReceptionRoutes, WorkshopRoutes, QualityRoutes, TrainingRoutes):
     name = "gateway"
 
     db = Database(Base.metadata, migrations="apigateway:migrations")

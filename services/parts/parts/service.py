@@ -2,15 +2,22 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+from parts.api.analysis import AnalysisApi
 from parts.api.catalogue import CatalogueApi
+from parts.api.imports import CatalogueImportApi
+from parts.api.procurement import ProcurementApi
+from parts.api.sales import SalesApi
 from parts.api.stock import StockApi
+from parts.api.stocktake import StocktakeApi
+from parts.api.transfers import TransferApi
 from parts.models import Base
 from svckit.auth import Auth
 from svckit.db import Database
 from svckit.health import health_report
 
 
-class PartsService(CatalogueApi, StockApi):
+class PartsService(CatalogueApi, CatalogueImportApi, StockApi, StocktakeApi, ProcurementApi, SalesApi, TransferApi,
+                   AnalysisApi):
     name = "parts"
 
     db = Database(Base.metadata, migrations="parts:migrations")

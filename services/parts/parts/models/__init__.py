@@ -2,3 +2,4 @@
 from parts.models.base import Base  # noqa: F401
 from parts.models.catalogue import Part  # noqa: F401
 from parts.models.stock import Bin, Lot, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
+from parts.models import imports, procurement, sales, stocktake, transfers  # noqa: F401,E402  (declare their tables)

@@ -1,0 +1,5 @@
+"""Procurement: suppliers, requests for quotation and bids, purchase orders, receiving with inspection, supplier scorecards, replenishment suggestions and purchase plans."""
+
+__all__ = ["EVENTS"]
+
+EVENTS = []
