@@ -130,7 +130,8 @@ class Inventory:
             return None
         reservation = self.db.add(Reservation(
             site_id=site_id, part_number=part.part_number, quantity=quantity, reference=reference,
-            repair_order_id=repair_order_id, kind=kind, status=BACKORDERED, requested_at=utcnow()))
+            repair_order_id=repair_order_id, kind=kind, status=BACKORDERED, requested_at=utcnow(),
+            filled_at_request=ready))
         self.db.flush()
         if ready:
             self._set_aside(stock, reservation, was_backordered=False)
@@ -166,8 +167,11 @@ class Inventory:
 
     # --- out of stock ---
 
-    def issue(self, reservation, reference=None):
-        """Reserved parts leave the store, first expiry first; returns [(lot, quantity)]."""
+    def issue(self, reservation, reference=None, kind="issue"):
+        """Reserved parts leave the store, first expiry first; returns [(lot, quantity)].
+
+        kind names the movement in the ledger: issue (to a repair order), sale, transfer_out.
+        """
         if reservation.status != RESERVED:
             raise Conflict(f"Only a reserved demand can be issued; this one is {reservation.status}.",
                            {"status": [f"Is {reservation.status}."]})
@@ -177,7 +181,7 @@ class Inventory:
         crossed = stock.issue_reserved(reservation.quantity)
         for lot, quantity in picked:
             lot.quantity -= quantity
-            self._move(stock, "issue", -quantity, stock.average_cost, lot=lot, reservation=reservation,
+            self._move(stock, kind, -quantity, stock.average_cost, lot=lot, reservation=reservation,
                        reference=reference or reservation.reference)
         reservation.status, reservation.issued_at, reservation.unit_cost = ISSUED, utcnow(), stock.average_cost
         self._alert_if_low(stock, crossed)
@@ -224,6 +228,17 @@ class Inventory:
             "reason": reason, "value": str((quantity * stock.average_cost).quantize(Decimal("0.01"))), "note": note,
         }, site_id=lot.site_id)
         self._alert_if_low(stock, crossed)
+
+    def found(self, part, bin, quantity, reference, batch="", expiry_date=None, reason="stocktake"):
+        """Stock counted where the books had none: a new lot, valued at the average cost."""
+        stock = self.stock(bin.site_id, part.part_number)
+        lot = self._lot(part.part_number, bin, batch, expiry_date)
+        lot.quantity += quantity
+        stock.put_back(quantity)
+        self.db.flush()
+        self._move(stock, "adjustment", quantity, stock.average_cost, lot=lot, reference=reference, reason=reason)
+        self._serve_backorders(stock)
+        return lot
 
     def adjust(self, lot, counted, reference, reason="stocktake"):
         """A count differs from the books: the lot is set to what was counted."""

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parts.models.base import Base, Money, Qty
@@ -111,6 +111,7 @@ class Reservation(Base):
     repair_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="repair_order")
     status: Mapped[str] = mapped_column(String(20), default="reserved")
+    filled_at_request: Mapped[bool] = mapped_column(Boolean, default=True)  # for the fill rate
     unit_cost: Mapped[Decimal | None] = mapped_column(Money)
     returned_quantity: Mapped[Decimal] = mapped_column(Qty, default=Decimal("0"))
     requested_at = mapped_column(UtcDateTime(), default=utcnow)
