@@ -63,8 +63,10 @@ def _operation(method_name, route):
     parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                   for name in re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", route.url)]
     if route.query_schema is not None:
-        for name, spec in schema_to_json(route.query_schema)["properties"].items():
-            parameters.append({"name": name, "in": "query", "required": False, "schema": spec})
+        query = schema_to_json(route.query_schema)
+        for name, spec in query["properties"].items():
+            parameters.append({"name": name, "in": "query", "required": name in query.get("required", []),
+                               "schema": spec})
     if route.body_schema is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": schema_to_json(route.body_schema)}}}

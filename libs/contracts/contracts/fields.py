@@ -101,14 +101,17 @@ class Amount(fields.Decimal):
         return amount
 
 
+LARGEST_AMOUNT = "9999999999.99"  # what a Numeric(12, 2) column holds
+
+
 def Money(**kwargs):
     """Money on the wire: a decimal string with two places, e.g. "350.00"; never negative."""
-    return Amount("0", **kwargs)
+    return Amount("0", LARGEST_AMOUNT, **kwargs)
 
 
 def Quantity(**kwargs):
     """A quantity of a part (4.5 litres of oil): positive, at most two places."""
-    return Amount("0.01", **kwargs)
+    return Amount("0.01", LARGEST_AMOUNT, **kwargs)
 
 
 class Id(fields.UUID):

@@ -186,8 +186,8 @@ def test_money_is_written_as_a_string_with_two_places():
 
 
 @pytest.mark.parametrize("written, message", [
-    ("-0.01", "Must be greater than or equal to 0."),
-    ("-350", "Must be greater than or equal to 0."),
+    ("-0.01", "Must be greater than or equal to 0 and less than or equal to 9999999999.99."),
+    ("-350", "Must be greater than or equal to 0 and less than or equal to 9999999999.99."),
     ("abc", "Not a valid number."),
     ("NaN", "Special numeric values (nan or infinity) are not permitted."),
 ])

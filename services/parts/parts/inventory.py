@@ -232,6 +232,8 @@ class Inventory:
     def found(self, part, bin, quantity, reference, batch="", expiry_date=None, reason="stocktake"):
         """Stock counted where the books had none: a new lot, valued at the average cost."""
         stock = self.stock(bin.site_id, part.part_number)
+        if stock.average_cost == 0:  # the site never held it: value it at the catalogue cost, not for free
+            stock.average_cost = part.cost_price
         lot = self._lot(part.part_number, bin, batch, expiry_date)
         lot.quantity += quantity
         stock.put_back(quantity)

@@ -119,12 +119,12 @@ class BinView(PayloadSchema):
 class StockView(PayloadSchema):
     site_id = fields.String()
     part_number = fields.String()
-    on_hand = fields.Decimal(as_string=True)
-    reserved = fields.Decimal(as_string=True)
-    available = fields.Decimal(as_string=True)
-    backordered = fields.Decimal(as_string=True, metadata={"description": "Demand waiting for stock to arrive."})
-    reorder_point = fields.Decimal(as_string=True)
-    reorder_quantity = fields.Decimal(as_string=True)
+    on_hand = fields.Decimal(as_string=True, places=2)
+    reserved = fields.Decimal(as_string=True, places=2)
+    available = fields.Decimal(as_string=True, places=2)
+    backordered = fields.Decimal(as_string=True, places=2, metadata={"description": "Demand waiting for stock to arrive."})
+    reorder_point = fields.Decimal(as_string=True, places=2)
+    reorder_quantity = fields.Decimal(as_string=True, places=2)
     average_cost = Money()
 
 
