@@ -158,6 +158,18 @@ class RepairOrderClosedPayload(PayloadSchema):
     labour_hours_sold = fields.Decimal(required=True, as_string=True)
 
 
+class RepairOrderStatusChangedPayload(PayloadSchema):
+    repair_order_id = Id(required=True)
+    visit_id = Id(required=True)
+    vehicle_id = Id(required=True)
+    from_status = fields.String(required=True, allow_none=True)
+    to_status = fields.String(required=True)
+    by = fields.String(required=True)
+    reason = fields.String(required=True, allow_none=True)
+    at = fields.DateTime(required=True)
+    promised_at = fields.DateTime(required=True)
+
+
 REPAIR_ORDER_OPENED = EventContract(
     SOURCE, "repair_order_opened", 1, RepairOrderOpenedPayload,
     "A repair order was opened for a checked-in vehicle.")
@@ -175,4 +187,9 @@ REPAIR_ORDER_CLOSED = EventContract(
     SOURCE, "repair_order_closed", 1, RepairOrderClosedPayload,
     "The vehicle was delivered and the repair order closed; its labour is credited to the technicians.")
 
-EVENTS = [REPAIR_ORDER_OPENED, REPAIR_ORDER_APPROVED, REPAIR_STARTED, REPAIR_COMPLETED, REPAIR_ORDER_CLOSED]
+REPAIR_ORDER_STATUS_CHANGED = EventContract(
+    SOURCE, "repair_order_status_changed", 1, RepairOrderStatusChangedPayload,
+    "A repair order moved from one state to another (who, when, why): what the progress board and the "
+    "customer's updates follow.")
+
+EVENTS = [REPAIR_ORDER_STATUS_CHANGED, REPAIR_ORDER_OPENED, REPAIR_ORDER_APPROVED, REPAIR_STARTED, REPAIR_COMPLETED, REPAIR_ORDER_CLOSED]

@@ -91,7 +91,8 @@ def play(db, operations):
                     demands.append(reservation)
             elif kind == "issue" and (ready := pick(demands, {RESERVED}, step[1])):
                 inventory.issue(ready)
-            elif kind == "return" and (issued := pick(demands, {ISSUED, RETURNED}, step[1])):
+            elif kind == "return" and (issued := pick(
+                    [d for d in demands if d.returned_quantity < d.quantity], {ISSUED, RETURNED}, step[1])):
                 inventory.return_to_stock(issued, min(Decimal(step[2]), issued.quantity - issued.returned_quantity))
             elif kind == "release" and (waiting := pick(demands, {RESERVED, "backordered"}, step[1])):
                 inventory.release(waiting)

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import eventlet
+from kombu import Connection
 import pytest
 from nameko.rpc import rpc
 
@@ -50,6 +51,11 @@ def workshop(services, rpc):
 
 @pytest.fixture
 def part_number(services, rpc):
+    return make_part(rpc)
+
+
+def make_part(rpc):
+    """A part with 2 in stock at SITE."""
     parts = rpc().parts
     number = f"F-{uuid.uuid4().hex[:6].upper()}"
     parts.create_part({"part_number": number, "name": "机油滤清器", "cost_price": "20.00", "retail_price": "35.00"})
@@ -125,8 +131,12 @@ def test_quote_approve_reserve_start_complete(workshop, part_number, publish_eve
     assert handover["payload"]["labour_lines"][0]["hours"] == "1.50"
     assert handover["payload"]["part_lines"][0]["reservation_id"] == approved["part_lines"][0]["reservation_id"]
     assert (handover["payload"]["labour_total"], handover["payload"]["parts_total"]) == ("450.00", "35.00")
-    assert [e["event_type"] for e in events.events() if e["payload"]["repair_order_id"] == ro_id] == [
+    assert [e["event_type"] for e in events.events() if e["payload"]["repair_order_id"] == ro_id
+            and e["event_type"] != "repair_order_status_changed"] == [
         "repair_order_opened", "repair_order_approved", "repair_started", "repair_completed"]
+    assert [(e["payload"]["from_status"], e["payload"]["to_status"]) for e in events.events("repair_order_status_changed")
+            if e["payload"]["repair_order_id"] == ro_id] == [
+        (None, "opened"), ("opened", "approved"), ("approved", "in_progress"), ("in_progress", "completed")]
 
 
 def test_a_short_part_puts_the_order_in_waiting_for_parts(workshop, part_number, publish_event):
@@ -193,3 +203,68 @@ def test_inspection_results_and_delivery_move_the_order_to_closed(workshop, part
     assert closed["payload"]["labour_hours_sold"] == "1.50"
     assert closed["payload"]["labour_lines"][0]["technician_id"] == WANG
     assert workshop.get_repair_order(ro_id)["status"] == "closed"
+
+
+@pytest.fixture
+def restartable(container_factory, service_config):
+    """Workshop, parts and training, with workshop's config kept so it can be stopped and started again."""
+    configs = {service.name: service_config(service.name) for service in (WorkshopService, PartsService, FakeTraining)}
+    containers = {}
+    for service in (WorkshopService, PartsService, FakeTraining):
+        containers[service.name] = container_factory(service, configs[service.name])
+        containers[service.name].start()
+
+    def restart_workshop(while_down=lambda: None):
+        containers["workshop"].stop()
+        while_down()
+        containers["workshop"] = container_factory(WorkshopService, configs["workshop"])
+        containers["workshop"].start()
+
+    return restart_workshop
+
+
+def test_a_waiting_order_resumes_by_itself_when_its_parts_arrive_even_across_a_workshop_restart(
+        restartable, rpc, publish_event, subscribe):
+    events = subscribe(("workshop.events", "repair_order_status_changed"))
+    workshop, parts = rpc().workshop, rpc().parts
+    part_number = make_part(rpc)
+    order = quoted_order(workshop, publish_event, part_number, quantity="3")  # 2 in stock
+    ro_id = order["repair_order_id"]
+    assert workshop.approve(ro_id, {})["status"] == "waiting_for_parts"
+    with pytest.raises(Conflict):
+        workshop.start_job(ro_id, {"technician_id": WANG})
+
+    restartable(while_down=lambda: parts.receive_stock({"site_id": SITE, "part_number": part_number,
+                                                        "quantity": "1"}))
+    resumed = wait_until(lambda: (o := rpc().workshop.get_repair_order(ro_id))["status"] == "approved" and o,
+                         message="order resumed")
+    assert resumed["history"][-1]["by"] == "parts"
+    assert resumed["part_lines"][0]["reservation_status"] == "reserved"
+    changes = wait_until(lambda: [(e["payload"]["from_status"], e["payload"]["to_status"])
+                                  for e in events.events() if e["payload"]["repair_order_id"] == ro_id][-1:] ==
+                         [("waiting_for_parts", "approved")] and events.events(), message="status change published")
+    assert [(e["payload"]["from_status"], e["payload"]["to_status"]) for e in changes
+            if e["payload"]["repair_order_id"] == ro_id] == [
+        (None, "opened"), ("opened", "waiting_for_parts"), ("waiting_for_parts", "approved")]
+    assert rpc().workshop.start_job(ro_id, {"technician_id": WANG})["status"] == "in_progress"
+
+
+def test_an_order_whose_part_reserved_event_was_lost_is_resumed_by_the_recheck(
+        restartable, rpc, broker, publish_event):
+    workshop, parts = rpc().workshop, rpc().parts
+    part_number = make_part(rpc)
+    order = quoted_order(workshop, publish_event, part_number, quantity="3")
+    ro_id = order["repair_order_id"]
+    workshop.approve(ro_id, {})
+
+    def lose_the_event():
+        parts.receive_stock({"site_id": SITE, "part_number": part_number, "quantity": "1"})
+        eventlet.sleep(1.0)  # the relay publishes it into workshop's queue...
+        with Connection(broker.uri) as conn:  # ...where it is lost
+            conn.SimpleQueue("evt-parts-part_reserved--workshop.take_parts_that_arrived").clear()
+
+    restartable(while_down=lose_the_event)
+    eventlet.sleep(0.5)
+    assert rpc().workshop.get_repair_order(ro_id)["status"] == "waiting_for_parts"
+    assert rpc().workshop.recheck_waiting_for_parts() == 1
+    assert rpc().workshop.get_repair_order(ro_id)["status"] == "approved"

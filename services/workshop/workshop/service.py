@@ -3,12 +3,15 @@ from decimal import Decimal
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 from sqlalchemy import select
 
 from contracts.quality import INSPECTION_FAILED, INSPECTION_PASSED
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
+from contracts.parts import PART_RESERVED
 from contracts.workshop import (
-    REPAIR_COMPLETED, REPAIR_ORDER_APPROVED, REPAIR_ORDER_CLOSED, REPAIR_ORDER_OPENED, REPAIR_STARTED,
+    REPAIR_COMPLETED, REPAIR_ORDER_APPROVED, REPAIR_ORDER_CLOSED, REPAIR_ORDER_OPENED,
+    REPAIR_ORDER_STATUS_CHANGED, REPAIR_STARTED,
     Approval, JobStart, LabourLineDone, LabourLineInput, PartLineDone, PartLineInput, RepairOrderQuery,
     RepairOrderView,
 )
@@ -65,6 +68,7 @@ class WorkshopService:
             status=ro.OPENED, opened_at=utcnow()))
         order.record_status_change(None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
         self.db.flush()
+        self._announce(order, None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
         self.db.emit(REPAIR_ORDER_OPENED, {
             "repair_order_id": order.id, "visit_id": order.visit_id, "customer_id": order.customer_id,
             "vehicle_id": order.vehicle_id, "concern": order.concern, "promised_at": visit["promised_at"].isoformat(),
@@ -120,7 +124,7 @@ class WorkshopService:
                 line.reservation_status = reservation["status"]
         short = any(line.reservation_status != "reserved"
                     for line in order.part_lines if line.approval == ro.LINE_APPROVED)
-        order.move_to(ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, utcnow())
+        self._move(order, ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, utcnow())
         self.db.emit(REPAIR_ORDER_APPROVED, {
             "repair_order_id": order.id, "status": order.status,
             "approved_line_ids": [line.id for line in approved], "declined_line_ids": [line.id for line in declined],
@@ -141,7 +145,7 @@ class WorkshopService:
         if problem:
             raise InvalidInput(problem, {"technician_id": [problem]})
         now = utcnow()
-        order.move_to(ro.IN_PROGRESS, self.auth.username, now)
+        self._move(order, ro.IN_PROGRESS, self.auth.username, now)
         order.technician_id = technician["staff_id"]
         order.started_at = order.started_at or now
         for line in order.labour_lines:
@@ -159,7 +163,7 @@ class WorkshopService:
         self.auth.require_role("foreman", "technician")
         order = self._repair_order(repair_order_id)
         now = utcnow()
-        order.move_to(ro.COMPLETED, self.auth.username, now)
+        self._move(order, ro.COMPLETED, self.auth.username, now)
         order.completed_at = now
         self.db.emit(REPAIR_COMPLETED, {
             "repair_order_id": order.id, "visit_id": order.visit_id, "customer_id": order.customer_id,
@@ -178,20 +182,20 @@ class WorkshopService:
     @consumes(INSPECTION_PASSED)
     def mark_ready_for_delivery(self, event):
         order = self._repair_order(event.payload["repair_order_id"])
-        order.move_to(ro.READY_FOR_DELIVERY, f"quality:{event.payload['inspector']}", utcnow())
+        self._move(order, ro.READY_FOR_DELIVERY, f"quality:{event.payload['inspector']}", utcnow())
 
     @consumes(INSPECTION_FAILED)
     def send_back_for_rework(self, event):
         order = self._repair_order(event.payload["repair_order_id"])
         failed = "; ".join(f"{item['item']}: {item['note']}" for item in event.payload["failed_items"])
-        order.move_to(ro.REWORK, f"quality:{event.payload['inspector']}", utcnow(), reason=failed)
+        self._move(order, ro.REWORK, f"quality:{event.payload['inspector']}", utcnow(), reason=failed)
 
     @consumes(VEHICLE_DELIVERED)
     def close_repair_order(self, event):
         order = self._repair_order(event.payload["repair_order_id"])
         now = utcnow()
-        order.move_to(ro.DELIVERED, "reception", event.payload["delivered_at"])
-        order.move_to(ro.CLOSED, "reception", now)
+        self._move(order, ro.DELIVERED, "reception", event.payload["delivered_at"])
+        self._move(order, ro.CLOSED, "reception", now)
         order.closed_at = now
         self.db.emit(REPAIR_ORDER_CLOSED, {
             "repair_order_id": order.id, "visit_id": order.visit_id, "vehicle_id": order.vehicle_id,
@@ -199,7 +203,59 @@ class WorkshopService:
             "labour_hours_sold": str(order.labour_hours_sold),
         }, site_id=order.site_id)
 
+    # --- waiting for parts ---
+
+    @consumes(PART_RESERVED)
+    def take_parts_that_arrived(self, event):
+        """A backordered part line got its stock: once every approved part is reserved, the job may start."""
+        reservation = event.payload
+        if reservation["repair_order_id"] is None:
+            return
+        order = self.db.get(RepairOrder, reservation["repair_order_id"])
+        if order is None:
+            return
+        for line in order.part_lines:
+            if line.reservation_id == reservation["reservation_id"]:
+                line.reservation_status = "reserved"
+        self._resume_if_parts_complete(order)
+
+    @timer(interval=60)
+    def check_orders_waiting_for_parts(self):
+        self.recheck_waiting_for_parts()
+
+    @rpc
+    def recheck_waiting_for_parts(self):
+        """Ask parts about every line still waiting: a safety net should a part_reserved ever be missed."""
+        resumed = 0
+        orders = self.db.scalars(select(RepairOrder).where(RepairOrder.status == ro.WAITING_FOR_PARTS)).all()
+        for order in orders:
+            for line in _waiting_lines(order):
+                if line.reservation_id and self.parts.get_reservation(line.reservation_id)["status"] == "reserved":
+                    line.reservation_status = "reserved"
+            resumed += self._resume_if_parts_complete(order)
+        self.db.commit()
+        return resumed
+
+    def _resume_if_parts_complete(self, order):
+        if order.status == ro.WAITING_FOR_PARTS and not _waiting_lines(order):
+            self._move(order, ro.APPROVED, "parts", utcnow(), reason="All approved parts are reserved.")
+            return 1
+        return 0
+
     # --- helpers ---
+
+    def _move(self, order, status, by, at, reason=None):
+        """Every change of state goes through here: recorded in the history and published."""
+        from_status = order.status
+        order.move_to(status, by, at, reason=reason)
+        self._announce(order, from_status, status, by, at, reason)
+
+    def _announce(self, order, from_status, status, by, at, reason=None):
+        self.db.emit(REPAIR_ORDER_STATUS_CHANGED, {
+            "repair_order_id": order.id, "visit_id": order.visit_id, "vehicle_id": order.vehicle_id,
+            "from_status": from_status, "to_status": status, "by": by, "reason": reason,
+            "at": at.isoformat(), "promised_at": order.promised_at.isoformat(),
+        }, site_id=order.site_id)
 
     def _repair_order(self, repair_order_id):
         order = self.db.get(RepairOrder, str(repair_order_id))
@@ -216,6 +272,11 @@ class WorkshopService:
             "history": [_columns(change) for change in order.history],
             "labour_total": order.labour_total, "parts_total": order.parts_total, "total": order.total,
         })
+
+
+def _waiting_lines(order):
+    return [line for line in order.part_lines
+            if line.approval == ro.LINE_APPROVED and line.reservation_status != "reserved"]
 
 
 def technician_problem(technician, site_id):
