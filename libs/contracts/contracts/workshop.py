@@ -37,6 +37,11 @@ class JobStart(StrictSchema):
     technician_id = Id(required=True)
 
 
+class Reason(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500),
+                           metadata={"description": "Why: kept in the order's history and told to the customer."})
+
+
 class RepairOrderQuery(StrictSchema):
     site_id = SiteId(load_default=None)
     visit_id = Id(load_default=None)

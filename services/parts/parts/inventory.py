@@ -138,6 +138,9 @@ class Inventory:
         return reservation
 
     def release(self, reservation):
+        """Give the stock back. Releasing again is harmless: a caller retrying after a failure gets the same answer."""
+        if reservation.status == RELEASED:
+            return
         if reservation.status == RESERVED:
             self.stock(reservation.site_id, reservation.part_number).release(reservation.quantity)
         elif reservation.status != BACKORDERED:

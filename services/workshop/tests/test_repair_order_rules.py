@@ -78,3 +78,19 @@ def test_lines_may_only_be_added_before_approval():
     order(ro.OPENED).require_quotable()
     with pytest.raises(Conflict):
         order(ro.IN_PROGRESS).require_quotable()
+
+
+def test_an_order_on_hold_resumes_to_where_it_was():
+    repair_order = order()
+    repair_order.move_to(ro.APPROVED, "advisor", NOW)
+    repair_order.move_to(ro.IN_PROGRESS, "tech", NOW)
+    repair_order.move_to(ro.ON_HOLD, "foreman", NOW, reason="Customer to confirm extra work")
+    assert repair_order.status_before_hold() == ro.IN_PROGRESS
+    with pytest.raises(Conflict):
+        order(ro.APPROVED).status_before_hold()
+
+
+def test_a_completed_order_cannot_be_cancelled():
+    with pytest.raises(Conflict) as refused:
+        order(ro.COMPLETED).move_to(ro.CANCELLED, "advisor", NOW)
+    assert refused.value.details == {"status": ["Allowed from completed: ready_for_delivery, rework."]}

@@ -268,3 +268,36 @@ def test_an_order_whose_part_reserved_event_was_lost_is_resumed_by_the_recheck(
     assert rpc().workshop.get_repair_order(ro_id)["status"] == "waiting_for_parts"
     assert rpc().workshop.recheck_waiting_for_parts() == 1
     assert rpc().workshop.get_repair_order(ro_id)["status"] == "approved"
+
+
+def test_hold_resume_and_cancel_with_a_reason_gives_the_parts_back(workshop, rpc, part_number, publish_event):
+    parts = rpc().parts
+    order = quoted_order(workshop, publish_event, part_number, quantity="3")  # 2 in stock: backordered
+    ro_id = order["repair_order_id"]
+    assert workshop.approve(ro_id, {})["status"] == "waiting_for_parts"
+    with pytest.raises(InvalidInput) as refused:
+        workshop.put_on_hold(ro_id, {"reason": ""})
+    assert "reason" in refused.value.details
+    held = workshop.put_on_hold(ro_id, {"reason": "Customer is away until Monday"})
+    assert (held["status"], held["history"][-1]["to_status"]) == ("on_hold", "on_hold")
+    assert workshop.resume(ro_id)["status"] == "waiting_for_parts"
+    assert parts.get_stock(SITE, part_number)["backordered"] == "3.00"
+
+    cancelled = workshop.cancel(ro_id, {"reason": "Customer went to another dealer"})
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["part_lines"][0]["reservation_status"] == "released"
+    stock = parts.get_stock(SITE, part_number)
+    assert (stock["reserved"], stock["backordered"]) == ("0.00", "0.00")
+    with pytest.raises(Conflict):
+        workshop.resume(ro_id)
+
+
+def test_cancel_after_completion_is_refused_with_the_allowed_moves(workshop, part_number, publish_event):
+    order = quoted_order(workshop, publish_event, part_number)
+    ro_id = order["repair_order_id"]
+    workshop.approve(ro_id, {})
+    workshop.start_job(ro_id, {"technician_id": WANG})
+    workshop.complete_job(ro_id)
+    with pytest.raises(Conflict) as refused:
+        workshop.cancel(ro_id, {"reason": "Too late to change one's mind"})
+    assert refused.value.details == {"status": ["Allowed from completed: ready_for_delivery, rework."]}

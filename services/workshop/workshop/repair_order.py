@@ -15,12 +15,14 @@ READY_FOR_DELIVERY = "ready_for_delivery"
 DELIVERED = "delivered"
 CLOSED = "closed"
 CANCELLED = "cancelled"
+ON_HOLD = "on_hold"
 
 TRANSITIONS = {
     OPENED: {APPROVED, WAITING_FOR_PARTS, CANCELLED},
-    APPROVED: {IN_PROGRESS, CANCELLED},
-    WAITING_FOR_PARTS: {APPROVED, CANCELLED},
-    IN_PROGRESS: {COMPLETED, CANCELLED},
+    APPROVED: {IN_PROGRESS, ON_HOLD, CANCELLED},
+    WAITING_FOR_PARTS: {APPROVED, ON_HOLD, CANCELLED},
+    IN_PROGRESS: {COMPLETED, ON_HOLD, CANCELLED},
+    ON_HOLD: {APPROVED, WAITING_FOR_PARTS, IN_PROGRESS, CANCELLED},
     COMPLETED: {READY_FOR_DELIVERY, REWORK},
     REWORK: {IN_PROGRESS},
     READY_FOR_DELIVERY: {DELIVERED},
@@ -40,6 +42,13 @@ def money(amount):
 
 class RepairOrderRules:
     """Mixed into the RepairOrder model (status, labour_lines, part_lines, history, ...)."""
+
+    def status_before_hold(self):
+        """Where an order on hold goes back to: the state it was put on hold from."""
+        if self.status != ON_HOLD:
+            raise Conflict(f"Only an order on hold can resume; this one is {self.status}.",
+                           {"status": [f"Is {self.status}."]})
+        return next(change.from_status for change in reversed(self.history) if change.to_status == ON_HOLD)
 
     def move_to(self, status, by, at, reason=None):
         allowed = TRANSITIONS[self.status]

@@ -12,7 +12,7 @@ from contracts.parts import PART_RESERVED
 from contracts.workshop import (
     REPAIR_COMPLETED, REPAIR_ORDER_APPROVED, REPAIR_ORDER_CLOSED, REPAIR_ORDER_OPENED,
     REPAIR_ORDER_STATUS_CHANGED, REPAIR_STARTED,
-    Approval, JobStart, LabourLineDone, LabourLineInput, PartLineDone, PartLineInput, RepairOrderQuery,
+    Approval, JobStart, LabourLineDone, Reason, LabourLineInput, PartLineDone, PartLineInput, RepairOrderQuery,
     RepairOrderView,
 )
 from svckit.auth import Auth
@@ -174,6 +174,40 @@ class WorkshopService:
                            for line in order.part_lines if line.approval == ro.LINE_APPROVED],
             "labour_total": str(order.labour_total), "parts_total": str(order.parts_total),
         }, site_id=order.site_id)
+        self.db.commit()
+        return self._view(order)
+
+    # --- holding and cancelling ---
+
+    @rpc
+    def put_on_hold(self, repair_order_id, payload):
+        self.auth.require_role("foreman", "service_advisor")
+        reason = load(Reason, payload)["reason"]
+        order = self._repair_order(repair_order_id)
+        self._move(order, ro.ON_HOLD, self.auth.username, utcnow(), reason=reason)
+        self.db.commit()
+        return self._view(order)
+
+    @rpc
+    def resume(self, repair_order_id):
+        self.auth.require_role("foreman", "service_advisor")
+        order = self._repair_order(repair_order_id)
+        self._move(order, order.status_before_hold(), self.auth.username, utcnow(), reason="Resumed")
+        self._resume_if_parts_complete(order)  # parts may have come while it was on hold
+        self.db.commit()
+        return self._view(order)
+
+    @rpc
+    def cancel(self, repair_order_id, payload):
+        """Cancel before completion, with a reason; the parts set aside for it go back to stock."""
+        self.auth.require_role("service_advisor", "foreman")
+        reason = load(Reason, payload)["reason"]
+        order = self._repair_order(repair_order_id)
+        self._move(order, ro.CANCELLED, self.auth.username, utcnow(), reason=reason)
+        for line in order.part_lines:
+            if line.reservation_id and line.reservation_status in ("reserved", "backordered"):
+                self.parts.release_reservation(line.reservation_id)
+                line.reservation_status = "released"
         self.db.commit()
         return self._view(order)
 
