@@ -308,5 +308,10 @@ class Database(DependencyProvider):
             unit.close()
 
 
+def columns(record):
+    """A mapped record's column values by name: what an answer's view is dumped from."""
+    return {column.key: getattr(record, column.key) for column in record.__table__.columns}
+
+
 def new_id():
     return str(uuid.uuid4())

@@ -16,7 +16,7 @@ from contracts.workshop import (
     RepairOrderView,
 )
 from svckit.auth import Auth
-from svckit.db import Database, utcnow
+from svckit.db import Database, columns, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.events import consumes
 from svckit.health import health_report
@@ -170,7 +170,7 @@ class WorkshopService:
             "vehicle_id": order.vehicle_id, "technician_id": order.technician_id, "concern": order.concern,
             "completed_at": now.isoformat(),
             "labour_lines": _approved_labour(order),
-            "part_lines": [PartLineDone().dump({"line_id": line.id, **_columns(line)})
+            "part_lines": [PartLineDone().dump({"line_id": line.id, **columns(line)})
                            for line in order.part_lines if line.approval == ro.LINE_APPROVED],
             "labour_total": str(order.labour_total), "parts_total": str(order.parts_total),
         }, site_id=order.site_id)
@@ -300,10 +300,10 @@ class WorkshopService:
 
     def _view(self, order):
         return RepairOrderView().dump({
-            **_columns(order),
-            "labour_lines": [{**_columns(line), "amount": line.amount} for line in order.labour_lines],
-            "part_lines": [{**_columns(line), "amount": line.amount} for line in order.part_lines],
-            "history": [_columns(change) for change in order.history],
+            **columns(order),
+            "labour_lines": [{**columns(line), "amount": line.amount} for line in order.labour_lines],
+            "part_lines": [{**columns(line), "amount": line.amount} for line in order.part_lines],
+            "history": [columns(change) for change in order.history],
             "labour_total": order.labour_total, "parts_total": order.parts_total, "total": order.total,
         })
 
@@ -325,9 +325,6 @@ def technician_problem(technician, site_id):
 
 
 def _approved_labour(order):
-    return [LabourLineDone().dump({"line_id": line.id, **_columns(line)})
+    return [LabourLineDone().dump({"line_id": line.id, **columns(line)})
             for line in order.labour_lines if line.approval == ro.LINE_APPROVED]
 
-
-def _columns(record):
-    return {column.key: getattr(record, column.key) for column in record.__table__.columns}

@@ -30,7 +30,7 @@ from parts.rules import bids as bid_rules
 from parts.rules import purchasing
 from parts.rules import replenishment as rules
 from parts.rules.purchasing import CANCELLED, DRAFT, OPEN_STATUSES, RECEIVABLE_STATUSES, SENT
-from svckit.db import utcnow
+from svckit.db import columns, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.schemas import load
 
@@ -528,14 +528,14 @@ class ProcurementApi:
 
     def _order_view(self, order):
         return PurchaseOrderView().dump({
-            **{column.key: getattr(order, column.key) for column in PurchaseOrder.__table__.columns},
+            **columns(order),
             "supplier_name": order.supplier.name, "total": _order_total(order), "lines": order.lines,
             "overdue": order.status in RECEIVABLE_STATUSES and order.expected_date < self._today()})
 
     def _rfq_view(self, rfq):
         bid_suppliers = {b.supplier_id for b in rfq.bids}
         return RfqView().dump({
-            **{column.key: getattr(rfq, column.key) for column in Rfq.__table__.columns},
+            **columns(rfq),
             "lines": rfq.lines,
             "suppliers": [{"supplier_id": i.supplier_id, "name": i.supplier.name,
                            "has_bid": i.supplier_id in bid_suppliers} for i in rfq.invitations],
@@ -714,7 +714,7 @@ class ProcurementApi:
                           "unit_price": self._price(line.supplier_id, line.part_number) if line.supplier_id else None,
                           "purchase_order_id": line.purchase_order_id})
         return PurchasePlanView().dump({
-            **{column.key: getattr(plan, column.key) for column in PurchasePlan.__table__.columns}, "lines": lines,
+            **columns(plan), "lines": lines,
             "purchase_order_ids": sorted({line.purchase_order_id for line in plan.lines if line.purchase_order_id})})
 
     def _z(self, given):

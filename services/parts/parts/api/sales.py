@@ -28,7 +28,7 @@ from parts.rules.sale_states import (
     DELIVERED, DELIVERY_TRANSITIONS, FAILED, INVOICED, OUT_FOR_DELIVERY, QUOTE, SCHEDULED,
     allowed_sale_actions, delivery_status_after, invoice_number, quote_expired, sale_status_after,
 )
-from svckit.db import new_id, utcnow
+from svckit.db import columns, new_id, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.logs import mask_phone
 from svckit.schemas import load
@@ -464,27 +464,24 @@ class SalesApi:
             Reservation.id.in_(reservation_ids))).all()) if reservation_ids else {}
         today = self._sales_today()
         return CounterSaleView(many=True).dump([{
-            **_columns(sale),
+            **columns(sale),
             "allowed_actions": allowed_sale_actions(sale.status),
             "customer_kind": _customer_kind(sale),
             "trade_account_name": sale.trade_account.name if sale.trade_account else None,
             "customer_phone": mask_phone(sale.customer_phone) if mask else sale.customer_phone,
             "quote_expired": sale.status == QUOTE and quote_expired(sale.valid_until, today),
-            "lines": [{**_columns(line), "stock_status": stock_status.get(line.reservation_id)}
+            "lines": [{**columns(line), "stock_status": stock_status.get(line.reservation_id)}
                       for line in sale.lines],
         } for sale in sales])
 
     def _delivery_order_view(self, delivery, mask=False):
         return DeliveryOrderView().dump({
-            **_columns(delivery),
+            **columns(delivery),
             "invoice_number": delivery.sale.invoice_number,
             "allowed_statuses": DELIVERY_TRANSITIONS[delivery.status],
             "contact_phone": mask_phone(delivery.contact_phone) if mask else delivery.contact_phone,
         })
 
-
-def _columns(record):
-    return {column.key: getattr(record, column.key) for column in record.__table__.columns}
 
 
 def _customer_kind(sale):

@@ -16,7 +16,7 @@ from contracts.workshop import REPAIR_COMPLETED
 from parts.inventory import RESERVED, Inventory
 from parts.models import Bin, Lot, Reservation, StockMovement, Warehouse
 from parts.rules.lots import days_left
-from svckit.db import utcnow
+from svckit.db import columns, utcnow
 from svckit.errors import Conflict, NotFound
 from svckit.events import consumes
 from svckit.schemas import load
@@ -257,7 +257,7 @@ class StockApi:
     def _reservation_view(self, reservation):
         stock = self._inventory().stock(reservation.site_id, reservation.part_number, lock=False, create=False)
         return ReservationView().dump({
-            **{column.key: getattr(reservation, column.key) for column in Reservation.__table__.columns},
+            **columns(reservation),
             "available": stock.available if stock else ZERO})
 
 
@@ -266,5 +266,5 @@ def _bin_view(bin, warehouse):
 
 
 def _lot_view(lot):
-    return LotView().dump({**{column.key: getattr(lot, column.key) for column in Lot.__table__.columns},
+    return LotView().dump({**columns(lot),
                            "warehouse_code": lot.bin.warehouse.code, "bin_code": lot.bin.code})

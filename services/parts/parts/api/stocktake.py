@@ -23,7 +23,7 @@ from parts.rules.stocktake import (
     APPROVED, CANCELLED, OPEN, POSTED, SUBMITTED, ZERO, counting_key, figures, line_variance, period_bounds,
     period_figures, posting_order, require_status, reservation_shortfall,
 )
-from svckit.db import utcnow
+from svckit.db import columns, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.schemas import load
 
@@ -412,7 +412,7 @@ class StocktakeApi:
 
     @staticmethod
     def _summary(stocktake, line_count, lines_to_count):
-        shown = {column.key: getattr(stocktake, column.key) for column in Stocktake.__table__.columns}
+        shown = columns(stocktake)
         return {
             **shown, "line_count": line_count, "lines_to_count": lines_to_count,
             "figures": {"lines": stocktake.line_count, **{column: shown[column] for column in FIGURE_COLUMNS}}
@@ -423,7 +423,7 @@ class StocktakeApi:
         hidden = self._hides_books(stocktake)
         lines = []
         for line in stocktake.lines:
-            shown = {column.key: getattr(line, column.key) for column in StocktakeLine.__table__.columns}
+            shown = columns(line)
             shown["to_count"] = stocktake.status == OPEN and line.count_round == stocktake.count_round
             if hidden:
                 shown["opened_quantity"] = shown["expected_quantity"] = None

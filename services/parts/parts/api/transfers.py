@@ -21,7 +21,7 @@ from parts.rules.transfers import (
     SHIPPED, ZERO, allowed_actions, in_transit_by_part, next_status, receipt_outcome, shipped_batches,
     split_over_batches, value,
 )
-from svckit.db import utcnow
+from svckit.db import columns, utcnow
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from svckit.schemas import load
 
@@ -228,9 +228,9 @@ def _date(iso):
 
 def _transfer_view(transfer):
     return TransferView().dump({
-        **{column.key: getattr(transfer, column.key) for column in Transfer.__table__.columns},
+        **columns(transfer),
         "from_site_id": transfer.site_id, "allowed_actions": allowed_actions(transfer.status),
-        "lines": [{**{column.key: getattr(line, column.key) for column in TransferLine.__table__.columns},
+        "lines": [{**columns(line),
                    "batches": [{**batch, "expiry_date": _date(batch["expiry_date"])}
                                for batch in line.shipped_batches or []]}
                   for line in transfer.lines],
