@@ -68,7 +68,7 @@ def test_one_visit_from_check_in_to_follow_up(platform, subscribe, demo, admin_p
     assert opened["correlation_id"] == checked_in["correlation_id"]  # one chain, followed across services
 
     assert [c["to_status"] for c in order["history"]] == [
-        "opened", "approved", "in_progress", "completed", "ready_for_delivery", "delivered", "closed"]
+        "opened", "awaiting_approval", "approved", "in_progress", "completed", "ready_for_delivery", "delivered", "closed"]
     assert seen["inspection"]["status"] == "passed"
     assert seen["follow_up"]["status"] == "scheduled"
     assert (seen["stock"]["on_hand"], seen["stock"]["reserved"]) == ("2.00", "0.00")

@@ -19,6 +19,11 @@ from apigateway.routes.quality import QualityRoutes
 from apigateway.routes.reception import ReceptionRoutes
 from apigateway.routes.training import TrainingRoutes
 from apigateway.routes.workshop import WorkshopRoutes
+from apigateway.routes.workshop_diagnosis import WorkshopDiagnosisRoutes
+from apigateway.routes.workshop_dispatch import WorkshopDispatchRoutes
+from apigateway.routes.workshop_facilities import WorkshopFacilitiesRoutes
+from apigateway.routes.workshop_progress import WorkshopProgressRoutes
+from apigateway.routes.workshop_quoting import WorkshopQuotingRoutes
 from svckit.auth import Auth
 from svckit.db import Database
 from svckit.rpc import ServiceRpc
@@ -28,7 +33,9 @@ __all__ = ["GatewayService", "SERVICES"]
 
 class GatewayService(PlatformRoutes, AccountRoutes, CrmRoutes, PartsRoutes, PartsImportsRoutes, PartsStocktakeRoutes,
                      PartsProcurementRoutes, PartsSalesRoutes, PartsTransfersRoutes, PartsAnalysisRoutes,
-                     ReceptionRoutes, WorkshopRoutes, QualityRoutes, TrainingRoutes):
+                     ReceptionRoutes, WorkshopRoutes, WorkshopDiagnosisRoutes, WorkshopQuotingRoutes,
+                     WorkshopDispatchRoutes, WorkshopProgressRoutes, WorkshopFacilitiesRoutes, QualityRoutes,
+                     TrainingRoutes):
     name = "gateway"
 
     db = Database(Base.metadata, migrations="apigateway:migrations")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from svckit.errors import Conflict, InvalidInput
-from workshop import repair_order as ro
+from workshop.rules import repair_order as ro
 from workshop.models import LabourLine, PartLine, RepairOrder
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -24,17 +24,19 @@ def order(status=ro.OPENED):
 
 def test_a_legal_move_is_recorded_in_the_history():
     repair_order = order()
-    repair_order.move_to(ro.APPROVED, "advisor1", NOW)
-    assert repair_order.status == ro.APPROVED
+    repair_order.move_to(ro.DIAGNOSING, "tech1", NOW)
+    repair_order.move_to(ro.AWAITING_APPROVAL, "advisor1", NOW)
+    assert repair_order.status == ro.AWAITING_APPROVAL
     change = repair_order.history[-1]
-    assert (change.from_status, change.to_status, change.by, change.at) == (ro.OPENED, ro.APPROVED, "advisor1", NOW)
+    assert (change.from_status, change.to_status, change.by, change.at) == (
+        ro.DIAGNOSING, ro.AWAITING_APPROVAL, "advisor1", NOW)
 
 
 def test_an_illegal_move_is_refused_with_the_allowed_ones_listed():
     repair_order = order()
     with pytest.raises(Conflict) as refused:
         repair_order.move_to(ro.COMPLETED, "tech", NOW)
-    assert refused.value.details == {"status": ["Allowed from opened: approved, cancelled, waiting_for_parts."]}
+    assert refused.value.details == {"status": ["Allowed from opened: awaiting_approval, cancelled, diagnosing."]}
     assert repair_order.status == ro.OPENED and repair_order.history == []
 
 
@@ -81,7 +83,7 @@ def test_lines_may_only_be_added_before_approval():
 
 
 def test_an_order_on_hold_resumes_to_where_it_was():
-    repair_order = order()
+    repair_order = order(ro.AWAITING_APPROVAL)
     repair_order.move_to(ro.APPROVED, "advisor", NOW)
     repair_order.move_to(ro.IN_PROGRESS, "tech", NOW)
     repair_order.move_to(ro.ON_HOLD, "foreman", NOW, reason="Customer to confirm extra work")

@@ -124,7 +124,7 @@ def test_quote_approve_reserve_start_complete(workshop, part_number, publish_eve
     assert (started["status"], started["technician_id"]) == ("in_progress", WANG)
     completed = workshop.complete_job(ro_id)
     assert completed["status"] == "completed"
-    assert [c["to_status"] for c in completed["history"]] == ["opened", "approved", "in_progress", "completed"]
+    assert [c["to_status"] for c in completed["history"]] == ["opened", "awaiting_approval", "approved", "in_progress", "completed"]
 
     handover = events.wait_for("repair_completed", lambda e: e["payload"]["repair_order_id"] == ro_id)
     assert handover["payload"]["technician_id"] == WANG
@@ -136,7 +136,7 @@ def test_quote_approve_reserve_start_complete(workshop, part_number, publish_eve
         "repair_order_opened", "repair_order_approved", "repair_started", "repair_completed"]
     assert [(e["payload"]["from_status"], e["payload"]["to_status"]) for e in events.events("repair_order_status_changed")
             if e["payload"]["repair_order_id"] == ro_id] == [
-        (None, "opened"), ("opened", "approved"), ("approved", "in_progress"), ("in_progress", "completed")]
+        (None, "opened"), ("opened", "awaiting_approval"), ("awaiting_approval", "approved"), ("approved", "in_progress"), ("in_progress", "completed")]
 
 
 def test_a_short_part_puts_the_order_in_waiting_for_parts(workshop, part_number, publish_event):
@@ -150,7 +150,7 @@ def test_an_illegal_transition_is_refused_with_the_allowed_ones(workshop, publis
     order = opened_order(workshop, publish_event)
     with pytest.raises(Conflict) as refused:
         workshop.complete_job(order["repair_order_id"])
-    assert refused.value.details == {"status": ["Allowed from opened: approved, cancelled, waiting_for_parts."]}
+    assert refused.value.details == {"status": ["Allowed from opened: awaiting_approval, cancelled, diagnosing."]}
     assert workshop.get_repair_order(order["repair_order_id"])["status"] == "opened"
 
 
@@ -245,7 +245,7 @@ def test_a_waiting_order_resumes_by_itself_when_its_parts_arrive_even_across_a_w
                          [("waiting_for_parts", "approved")] and events.events(), message="status change published")
     assert [(e["payload"]["from_status"], e["payload"]["to_status"]) for e in changes
             if e["payload"]["repair_order_id"] == ro_id] == [
-        (None, "opened"), ("opened", "waiting_for_parts"), ("waiting_for_parts", "approved")]
+        (None, "opened"), ("opened", "awaiting_approval"), ("awaiting_approval", "waiting_for_parts"), ("waiting_for_parts", "approved")]
     assert rpc().workshop.start_job(ro_id, {"technician_id": WANG})["status"] == "in_progress"
 
 

@@ -1,15 +1,12 @@
-"""Workshop's own tables; the rules live in repair_order.py."""
+"""The repair order, its lines and its history; the rules live in workshop.rules.repair_order."""
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
-from workshop.repair_order import PENDING, LabourLineRules, PartLineRules, RepairOrderRules
-
-
-class Base(DeclarativeBase):
-    metadata = service_metadata()
+from svckit.db import UtcDateTime, new_id, utcnow
+from workshop.models.base import Base
+from workshop.rules.repair_order import CUSTOMER, PENDING, LabourLineRules, PartLineRules, RepairOrderRules
 
 
 class RepairOrder(RepairOrderRules, Base):
@@ -24,6 +21,7 @@ class RepairOrder(RepairOrderRules, Base):
     promised_at = mapped_column(UtcDateTime(), nullable=False)
     status: Mapped[str] = mapped_column(String(30), index=True)
     technician_id: Mapped[str | None] = mapped_column(String(36))
+    comeback_of: Mapped[str | None] = mapped_column(String(36))
     opened_at = mapped_column(UtcDateTime(), default=utcnow)
     started_at = mapped_column(UtcDateTime(), nullable=True)
     completed_at = mapped_column(UtcDateTime(), nullable=True)
@@ -52,7 +50,11 @@ class LabourLine(LabourLineRules, Base):
     hours: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     rate: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     approval: Mapped[str] = mapped_column(String(10), default=PENDING)
+    pay_type: Mapped[str] = mapped_column(String(10), default=CUSTOMER, server_default=CUSTOMER)
+    skill_code: Mapped[str | None] = mapped_column(String(40))
     technician_id: Mapped[str | None] = mapped_column(String(36))
+    bay_id: Mapped[str | None] = mapped_column(String(36))
+    clock_entries = relationship("ClockEntry", order_by="ClockEntry.started_at", lazy="selectin")
 
 
 class PartLine(PartLineRules, Base):
@@ -66,6 +68,7 @@ class PartLine(PartLineRules, Base):
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     approval: Mapped[str] = mapped_column(String(10), default=PENDING)
+    pay_type: Mapped[str] = mapped_column(String(10), default=CUSTOMER, server_default=CUSTOMER)
     reservation_id: Mapped[str | None] = mapped_column(String(36))
     reservation_status: Mapped[str | None] = mapped_column(String(20))
 

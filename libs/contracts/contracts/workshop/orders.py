@@ -1,37 +1,11 @@
 """workshop: repair orders from opening to completion (manual 2.2, 4.1-4.3)."""
 from marshmallow import fields, validate
 
-from contracts.fields import Amount, Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
-from contracts.parts import PartNumber
+from contracts.fields import Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
+from contracts.workshop.common import PAY_TYPE_HELP, SOURCE
 from svckit.events import EventContract
 
-SOURCE = "workshop"
-
-APPROVAL_CHANNELS = ["in_person", "phone", "tracking_link"]
-
-
 # --- RPC inputs ---
-
-class LabourLineInput(StrictSchema):
-    operation_code = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Z0-9][A-Z0-9.\-]{0,19}$", error="Must be 1-20 upper-case letters, digits, '.' or '-'."))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    hours = Amount("0.1", "200", required=True, metadata={"description": "Standard hours sold for the operation."})
-    rate = Money(load_default=None, allow_none=True,
-                 metadata={"description": "Labour rate per hour; the site's rate when omitted."})
-
-
-class PartLineInput(StrictSchema):
-    part_number = PartNumber(required=True)
-    quantity = Quantity(required=True)
-
-
-class Approval(StrictSchema):
-    approved_line_ids = fields.List(Id(), load_default=None, metadata={
-        "description": "Lines the customer approves; every pending line when omitted."})
-    declined_line_ids = fields.List(Id(), load_default=list)
-    channel = fields.String(load_default="in_person", validate=validate.OneOf(APPROVAL_CHANNELS))
-
 
 class JobStart(StrictSchema):
     technician_id = Id(required=True)
@@ -58,7 +32,15 @@ class LabourLineView(PayloadSchema):
     rate = Money()
     amount = Money()
     approval = fields.String(metadata={"description": "pending, approved or declined."})
-    technician_id = Id(allow_none=True)
+    pay_type = fields.String(metadata={"description": PAY_TYPE_HELP})
+    skill_code = fields.String(allow_none=True, metadata={
+        "description": "Skill or certificate a technician needs to be given this line (e.g. HV_EV)."})
+    technician_id = Id(allow_none=True, metadata={"description": "Who the line is dispatched to."})
+    bay_id = Id(allow_none=True, metadata={"description": "Where it is worked on."})
+    clocked_hours = fields.Decimal(as_string=True, metadata={
+        "description": "Hours technicians clocked on this line, first work and rework together."})
+    rework_hours = fields.Decimal(as_string=True, metadata={
+        "description": "Of the clocked hours, those spent on rework after a failed inspection."})
 
 
 class PartLineView(PayloadSchema):
@@ -69,6 +51,7 @@ class PartLineView(PayloadSchema):
     unit_price = Money()
     amount = Money()
     approval = fields.String()
+    pay_type = fields.String(metadata={"description": PAY_TYPE_HELP})
     reservation_id = Id(allow_none=True)
     reservation_status = fields.String(allow_none=True, metadata={
         "description": "reserved, or backordered: waits for stock and is reserved as it arrives."})
@@ -91,6 +74,8 @@ class RepairOrderView(PayloadSchema):
     promised_at = fields.DateTime()
     status = fields.String()
     technician_id = Id(allow_none=True)
+    comeback_of = Id(allow_none=True, metadata={
+        "description": "The earlier repair order of the same vehicle and concern within 30 days this one repeats."})
     labour_lines = fields.List(fields.Nested(LabourLineView))
     part_lines = fields.List(fields.Nested(PartLineView))
     labour_total = Money(metadata={"description": "Approved labour lines."})
@@ -109,14 +94,6 @@ class RepairOrderOpenedPayload(PayloadSchema):
     vehicle_id = Id(required=True)
     concern = fields.String(required=True)
     promised_at = fields.DateTime(required=True)
-
-
-class RepairOrderApprovedPayload(PayloadSchema):
-    repair_order_id = Id(required=True)
-    status = fields.String(required=True, metadata={"description": "approved, or waiting_for_parts when a part is short."})
-    approved_line_ids = fields.List(Id(), required=True)
-    declined_line_ids = fields.List(Id(), required=True)
-    channel = fields.String(required=True)
 
 
 class RepairStartedPayload(PayloadSchema):
@@ -178,9 +155,6 @@ class RepairOrderStatusChangedPayload(PayloadSchema):
 REPAIR_ORDER_OPENED = EventContract(
     SOURCE, "repair_order_opened", 1, RepairOrderOpenedPayload,
     "A repair order was opened for a checked-in vehicle.")
-REPAIR_ORDER_APPROVED = EventContract(
-    SOURCE, "repair_order_approved", 1, RepairOrderApprovedPayload,
-    "The customer approved (and possibly declined) quote lines; approved parts were reserved.")
 REPAIR_STARTED = EventContract(
     SOURCE, "repair_started", 1, RepairStartedPayload,
     "A technician started work on the repair order.")
@@ -197,4 +171,4 @@ REPAIR_ORDER_STATUS_CHANGED = EventContract(
     "A repair order moved from one state to another (who, when, why): what the progress board and the "
     "customer's updates follow.")
 
-EVENTS = [REPAIR_ORDER_STATUS_CHANGED, REPAIR_ORDER_OPENED, REPAIR_ORDER_APPROVED, REPAIR_STARTED, REPAIR_COMPLETED, REPAIR_ORDER_CLOSED]
+EVENTS = [REPAIR_ORDER_STATUS_CHANGED, REPAIR_ORDER_OPENED, REPAIR_STARTED, REPAIR_COMPLETED, REPAIR_ORDER_CLOSED]

@@ -1,0 +1,5 @@
+"""Workshop diagnosis: filled in by its area."""
+
+
+class WorkshopDiagnosisRoutes:
+    pass

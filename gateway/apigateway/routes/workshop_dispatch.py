@@ -1,0 +1,5 @@
+"""Workshop dispatch: filled in by its area."""
+
+
+class WorkshopDispatchRoutes:
+    pass

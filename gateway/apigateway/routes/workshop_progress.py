@@ -1,0 +1,5 @@
+"""Workshop progress: filled in by its area."""
+
+
+class WorkshopProgressRoutes:
+    pass

@@ -1,0 +1,5 @@
+"""Workshop quoting: filled in by its area."""
+
+
+class WorkshopQuotingRoutes:
+    pass

@@ -1,0 +1,3 @@
+"""workshop dispatch: filled in by its area."""
+
+EVENTS = []

@@ -1,0 +1,3 @@
+"""workshop progress: filled in by its area."""
+
+EVENTS = []

@@ -1,0 +1,1 @@
+"""HTTP-free entrypoints of the workshop service, one mixin per area."""

@@ -1,0 +1,1 @@
+"""workshop diagnosis tables: filled in by its area."""

@@ -1,0 +1,1 @@
+"""workshop dispatch tables: filled in by its area."""

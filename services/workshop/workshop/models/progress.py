@@ -1,0 +1,1 @@
+"""workshop progress tables: filled in by its area."""

@@ -1,0 +1,1 @@
+"""workshop quoting tables: filled in by its area."""

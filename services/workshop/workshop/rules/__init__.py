@@ -1,0 +1,1 @@
+"""Workshop rules, free of any database or broker: plain functions and classes."""
