@@ -3,6 +3,7 @@ import importlib.util
 import pathlib
 
 import pytest
+import requests
 
 from apigateway.admin import ensure_admin
 from apigateway.service import GatewayService
@@ -55,3 +56,53 @@ def platform(broker, databases):
     yield f"http://127.0.0.1:{port}"
     for container in reversed(containers):
         container.stop()
+
+
+class Api:
+    """A user's session with the gateway: every request carries the user's bearer token."""
+
+    def __init__(self, base_url, token):
+        self.base_url, self.headers = base_url, {"Authorization": f"Bearer {token}"}
+
+    def get(self, path, **params):
+        return requests.get(f"{self.base_url}{path}", headers=self.headers, params=params, timeout=30)
+
+    def post(self, path, body=None):
+        return requests.post(f"{self.base_url}{path}", headers=self.headers, json=body, timeout=30)
+
+    def put(self, path, body=None):
+        return requests.put(f"{self.base_url}{path}", headers=self.headers, json=body, timeout=30)
+
+    def delete(self, path):
+        return requests.delete(f"{self.base_url}{path}", headers=self.headers, timeout=30)
+
+    def upload(self, path, content, content_type):
+        return requests.post(f"{self.base_url}{path}", headers={**self.headers, "Content-Type": content_type},
+                             data=content, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def login(platform):
+    """login(username, password) -> Api for that user, on this module's platform."""
+    def log_in(username, password):
+        answer = requests.post(f"{platform}/api/v1/auth/token", json={"username": username, "password": password},
+                               timeout=30)
+        assert answer.status_code == 200, answer.text
+        return Api(platform, answer.json()["access_token"])
+    return log_in
+
+
+@pytest.fixture(scope="module")
+def admin(login, admin_password):
+    return login("admin", admin_password)
+
+
+@pytest.fixture(scope="module")
+def make_user(admin, login):
+    """make_user(username, roles, sites) -> Api logged in as a new user with those roles and sites."""
+    def make(username, roles, sites, password="platform-test-pw"):
+        created = admin.post("/api/v1/users", {"username": username, "password": password, "roles": roles,
+                                               "sites": sites})
+        assert created.status_code == 201, created.text
+        return login(username, password)
+    return make

@@ -17,6 +17,7 @@ from svckit.errors import InvalidInput, NotFound
 from svckit.events import consumes
 from svckit.schemas import load
 from workshop.rules import repair_order as ro
+from workshop.rules.time import REWORK
 from workshop.models import RepairOrder
 
 
@@ -222,9 +223,11 @@ class RepairOrderApi:
         return order
 
     def _view(self, order):
+        now = utcnow()
         return RepairOrderView().dump({
             **columns(order),
-            "labour_lines": [{**columns(line), "amount": line.amount} for line in order.labour_lines],
+            "labour_lines": [{**columns(line), "amount": line.amount, "clocked_hours": line.clocked_hours_at(now),
+                              "rework_hours": line.clocked_hours_at(now, REWORK)} for line in order.labour_lines],
             "part_lines": [{**columns(line), "amount": line.amount} for line in order.part_lines],
             "history": [columns(change) for change in order.history],
             "labour_total": order.labour_total, "parts_total": order.parts_total, "total": order.total,

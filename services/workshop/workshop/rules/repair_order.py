@@ -2,6 +2,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from svckit.errors import Conflict, InvalidInput
+from workshop.rules.time import WORK, clocked_hours
 
 CENT = Decimal("0.01")
 
@@ -115,9 +116,18 @@ class RepairOrderRules:
 
 
 class LabourLineRules:
+    """Mixed into the LabourLine model (hours, rate, clock_entries, ...)."""
+
     @property
     def amount(self):
         return money(self.hours * self.rate)
+
+    def clocked_hours_at(self, now, phase=None):
+        return clocked_hours(self.clock_entries, now, phase)
+
+    def remaining_standard_hours(self, now):
+        """Standard hours not yet worked: what is left of the job by the book (never below zero)."""
+        return max(self.hours - self.clocked_hours_at(now, WORK), Decimal("0.00"))
 
 
 class PartLineRules:
