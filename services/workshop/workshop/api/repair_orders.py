@@ -47,7 +47,8 @@ class RepairOrderApi:
         visit = event.payload
         order = self.db.add(RepairOrder(
             site_id=event.site_id, visit_id=visit["visit_id"], customer_id=visit["customer_id"],
-            vehicle_id=visit["vehicle_id"], concern=visit["concern"], promised_at=visit["promised_at"],
+            vehicle_id=visit["vehicle_id"], plate=visit["plate"], vin=visit["vin"], mileage_km=visit["mileage_km"],
+            concern=visit["concern"], promised_at=visit["promised_at"],
             status=ro.OPENED, opened_at=utcnow()))
         order.record_status_change(None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
         self.db.flush()

@@ -1,7 +1,7 @@
 """The repair order, its lines and its history; the rules live in workshop.rules.repair_order."""
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from svckit.db import UtcDateTime, new_id, utcnow
@@ -17,6 +17,9 @@ class RepairOrder(RepairOrderRules, Base):
     visit_id: Mapped[str] = mapped_column(String(36), unique=True)
     customer_id: Mapped[str] = mapped_column(String(36))
     vehicle_id: Mapped[str] = mapped_column(String(36), index=True)
+    plate: Mapped[str] = mapped_column(String(10), server_default="")
+    vin: Mapped[str] = mapped_column(String(17), server_default="")
+    mileage_km: Mapped[int] = mapped_column(Integer, server_default="0")
     concern: Mapped[str] = mapped_column(Text)
     promised_at = mapped_column(UtcDateTime(), nullable=False)
     status: Mapped[str] = mapped_column(String(30), index=True)

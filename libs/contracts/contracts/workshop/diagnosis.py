@@ -1,0 +1,3 @@
+"""workshop diagnosis: filled in by its area."""
+
+EVENTS = []
