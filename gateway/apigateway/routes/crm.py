@@ -31,3 +31,9 @@ class CrmRoutes:
          summary="Follow-up calls to make")
     def list_follow_ups(self, query):
         return self.crm.list_follow_ups(query)
+
+    @api("GET", "/api/v1/customer-messages", tag="crm", query=crm_contract.CustomerMessageQuery,
+         answer=crm_contract.CustomerMessageView, many=True,
+         summary="Messages to customers about their visits (queued for the SMS/WeChat gateway), newest first")
+    def list_customer_messages(self, query):
+        return self.crm.list_customer_messages(query)

@@ -68,6 +68,27 @@ class FollowUpView(PayloadSchema):
     created_at = fields.DateTime()
 
 
+class CustomerMessageQuery(StrictSchema):
+    site_id = SiteId(load_default=None)
+    customer_id = Id(load_default=None)
+    vehicle_id = Id(load_default=None)
+    repair_order_id = Id(load_default=None)
+
+
+class CustomerMessageView(PayloadSchema):
+    message_id = Id(attribute="id")
+    site_id = fields.String()
+    customer_id = Id()
+    vehicle_id = Id()
+    repair_order_id = Id(allow_none=True)
+    topic = fields.String(metadata={"description": "What it is about, e.g. status:in_progress."})
+    channel = fields.String()
+    text = fields.String()
+    status = fields.String(metadata={"description": "queued for sending, or suppressed: the customer refused "
+                                                    "messages."})
+    created_at = fields.DateTime()
+
+
 class VehicleSearch(StrictSchema):
     plate = Plate(load_default=None)
     vin = Vin(load_default=None)
@@ -99,6 +120,16 @@ class FollowUpScheduledPayload(PayloadSchema):
     reason = fields.String(required=True)
 
 
+class CustomerMessageQueuedPayload(PayloadSchema):
+    message_id = Id(required=True)
+    customer_id = Id(required=True)
+    vehicle_id = Id(required=True)
+    repair_order_id = Id(required=True, allow_none=True)
+    topic = fields.String(required=True)
+    channel = fields.String(required=True)
+    text = fields.String(required=True)
+
+
 CUSTOMER_REGISTERED = EventContract(
     SOURCE, "customer_registered", 1, CustomerRegisteredPayload,
     "A customer was added to the customer database. Contact details stay in crm; ask crm for them.")
@@ -109,4 +140,9 @@ FOLLOW_UP_SCHEDULED = EventContract(
     SOURCE, "follow_up_scheduled", 1, FollowUpScheduledPayload,
     "A follow-up call after a delivered visit was put on the customer care agents' list.")
 
-EVENTS = [CUSTOMER_REGISTERED, VEHICLE_REGISTERED, FOLLOW_UP_SCHEDULED]
+CUSTOMER_MESSAGE_QUEUED = EventContract(
+    SOURCE, "customer_message_queued", 1, CustomerMessageQueuedPayload,
+    "A message to a customer (e.g. their car is ready) is waiting to be sent: the feed for the dealer's SMS or "
+    "WeChat gateway. It names the customer, not the phone number: ask crm for contact details.")
+
+EVENTS = [CUSTOMER_REGISTERED, VEHICLE_REGISTERED, FOLLOW_UP_SCHEDULED, CUSTOMER_MESSAGE_QUEUED]

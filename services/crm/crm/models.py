@@ -1,5 +1,5 @@
-"""crm's own tables: customers, their vehicles and the follow-up calls after visits."""
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+"""crm's own tables: customers, their vehicles, the follow-up calls after visits and messages to customers."""
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
@@ -49,5 +49,21 @@ class FollowUp(Base):
     due_at = mapped_column(UtcDateTime(), nullable=False)
     channel: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CustomerMessage(Base):
+    """A message to a customer about their visit, queued for the SMS/WeChat gateway of the dealer."""
+    __tablename__ = "customer_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    vehicle_id: Mapped[str] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    repair_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     created_at = mapped_column(UtcDateTime(), default=utcnow)

@@ -5,15 +5,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from contracts.crm import (
-    CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED, CustomerView, FollowUpQuery, FollowUpView,
-    NewCustomer, NewVehicle, VehicleSearch, VehicleView,
+    CUSTOMER_MESSAGE_QUEUED, CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED, CustomerMessageQuery,
+    CustomerMessageView, CustomerView, FollowUpQuery, FollowUpView, NewCustomer, NewVehicle, VehicleSearch,
+    VehicleView,
 )
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
+from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED
 from crm.customers import (
     DEFAULT_FOLLOW_UP_DELAY_DAYS, FOLLOW_UP_CHANNEL, FOLLOW_UP_REASON, follow_up_due_at, follow_up_status,
     recorded_mileage,
 )
-from crm.models import Base, Customer, FollowUp, Vehicle
+from crm.messages import MESSAGE_CHANNEL, QUEUED, message_status, status_update_text
+from crm.models import Base, Customer, CustomerMessage, FollowUp, Vehicle
 from svckit.auth import Auth
 from svckit.db import Database
 from svckit.errors import Conflict, InvalidInput, NotFound
@@ -142,6 +145,42 @@ class CrmService:
                 "vehicle_id": follow_up.vehicle_id, "visit_id": follow_up.visit_id,
                 "due_at": follow_up.due_at.isoformat(), "channel": follow_up.channel, "reason": follow_up.reason,
             }, site_id=follow_up.site_id)
+
+    # --- messages to customers ---
+
+    @consumes(REPAIR_ORDER_STATUS_CHANGED)
+    def tell_customer_about_progress(self, event):
+        change = event.payload
+        vehicle = self.db.get(Vehicle, change["vehicle_id"])
+        if vehicle is None:
+            return  # a car crm does not know has nobody to tell
+        text = status_update_text(change["to_status"], vehicle.plate, change["promised_at"], change["reason"])
+        if text is not None:
+            self._queue_message(vehicle, change["repair_order_id"], f"status:{change['to_status']}", text,
+                                event.site_id)
+
+    @rpc
+    def list_customer_messages(self, payload):
+        data = load(CustomerMessageQuery, payload)
+        query = self.auth.restrict_to_sites(select(CustomerMessage), CustomerMessage.site_id, data["site_id"])
+        for field in ("customer_id", "vehicle_id", "repair_order_id"):
+            if data[field] is not None:
+                query = query.where(getattr(CustomerMessage, field) == data[field])
+        query = query.order_by(CustomerMessage.created_at.desc()).limit(500)
+        return CustomerMessageView(many=True).dump(self.db.scalars(query).all())
+
+    def _queue_message(self, vehicle, repair_order_id, topic, text, site_id):
+        customer = self._customer(vehicle.customer_id)
+        message = self.db.add(CustomerMessage(
+            site_id=site_id, customer_id=customer.id, vehicle_id=vehicle.id, repair_order_id=repair_order_id,
+            topic=topic, channel=MESSAGE_CHANNEL, text=text, status=message_status(customer.contact_consent)))
+        self.db.flush()
+        if message.status == QUEUED:
+            self.db.emit(CUSTOMER_MESSAGE_QUEUED, {
+                "message_id": message.id, "customer_id": message.customer_id, "vehicle_id": message.vehicle_id,
+                "repair_order_id": repair_order_id, "topic": topic, "channel": message.channel, "text": text,
+            }, site_id=site_id)
+        return message
 
     # --- lookups ---
 

@@ -7,9 +7,10 @@ import eventlet
 import pytest
 from sqlalchemy import select
 
-from contracts.crm import CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED
+from contracts.crm import CUSTOMER_MESSAGE_QUEUED, CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED
 from contracts.fields import vin_check_digit
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
+from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED
 from crm.models import Base
 from crm.service import CrmService
 from svckit.auth import Caller
@@ -361,3 +362,53 @@ def test_follow_ups_are_listed_newest_due_first_filtered_and_only_for_the_caller
     with pytest.raises(InvalidInput) as refused:
         advisor.list_follow_ups({"status": "forgotten", "vehicle_id": "42"})
     assert set(refused.value.details) == {"status", "vehicle_id"}
+
+
+# --- messages to customers ---
+
+PROMISED = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)  # 17:30 in China
+
+
+def status_changed(vehicle, to_status, reason=None):
+    return {"repair_order_id": str(uuid.uuid4()), "visit_id": str(uuid.uuid4()), "vehicle_id": vehicle["vehicle_id"],
+            "from_status": "approved", "to_status": to_status, "by": "tech1", "reason": reason,
+            "at": datetime.now(timezone.utc).isoformat(), "promised_at": PROMISED.isoformat()}
+
+
+def test_a_status_change_queues_one_message_for_the_sms_gateway_even_when_delivered_twice(
+        crm, rpc, publish_event, subscribe):
+    events = subscribe(("crm.events", CUSTOMER_MESSAGE_QUEUED.event_type))
+    advisor = rpc(caller=ADVISOR).crm
+    vehicle = new_vehicle(advisor, new_customer(advisor))
+    payload = status_changed(vehicle, "in_progress")
+    sent = publish_event(REPAIR_ORDER_STATUS_CHANGED, payload, site_id=SITE)
+    publish_event(REPAIR_ORDER_STATUS_CHANGED, payload, site_id=SITE, event_id=sent["event_id"])  # redelivered
+
+    queued = events.wait_for("customer_message_queued",
+                             lambda e: e["payload"]["repair_order_id"] == payload["repair_order_id"])
+    assert queued["payload"]["customer_id"] == vehicle["customer_id"]
+    assert queued["payload"]["text"] == f"您的爱车{vehicle['plate']}已开始维修，预计11-26 17:30完工。"
+    assert "phone" not in queued["payload"]
+    eventlet.sleep(0.5)
+    [message] = advisor.list_customer_messages({"repair_order_id": payload["repair_order_id"]})
+    assert (message["topic"], message["status"], message["channel"]) == ("status:in_progress", "queued", "sms")
+
+
+def test_no_message_for_internal_steps_refused_consent_or_an_unknown_car(
+        crm, rpc, publish_event, subscribe):
+    events = subscribe(("crm.events", CUSTOMER_MESSAGE_QUEUED.event_type))
+    advisor = rpc(caller=ADVISOR).crm
+    vehicle = new_vehicle(advisor, new_customer(advisor))
+    quiet = new_vehicle(advisor, new_customer(advisor, contact_consent=False))
+    internal = publish_event(REPAIR_ORDER_STATUS_CHANGED, status_changed(vehicle, "completed"), site_id=SITE)
+    refused = status_changed(quiet, "ready_for_delivery")
+    suppressed = publish_event(REPAIR_ORDER_STATUS_CHANGED, refused, site_id=SITE)
+    unknown = publish_event(REPAIR_ORDER_STATUS_CHANGED, status_changed({"vehicle_id": str(uuid.uuid4())},
+                                                                       "in_progress"), site_id=SITE)
+    wait_until(lambda: all(handled(crm, e["event_id"]) for e in (internal, suppressed, unknown)),
+               message="status changes handled")
+    eventlet.sleep(0.5)
+    assert events.events("customer_message_queued") == []
+    assert advisor.list_customer_messages({"vehicle_id": vehicle["vehicle_id"]}) == []
+    [kept] = advisor.list_customer_messages({"vehicle_id": quiet["vehicle_id"]})
+    assert (kept["status"], kept["repair_order_id"]) == ("suppressed", refused["repair_order_id"])
