@@ -37,3 +37,9 @@ class CrmRoutes:
          summary="Messages to customers about their visits (queued for the SMS/WeChat gateway), newest first")
     def list_customer_messages(self, query):
         return self.crm.list_customer_messages(query)
+
+    @api("GET", "/api/v1/recommendations", tag="crm", query=crm_contract.RecommendationQuery,
+         answer=crm_contract.RecommendationView, many=True,
+         summary="Work a vehicle's customer declined, to offer again (open ones unless asked)")
+    def list_recommendations(self, query):
+        return self.crm.list_recommendations(query)

@@ -1,7 +1,7 @@
 """crm: customers, vehicles, follow-up calls (manual ch. 7)."""
 from marshmallow import fields, validate
 
-from contracts.fields import Id, PayloadSchema, Phone, Plate, SiteId, StrictSchema, Vin
+from contracts.fields import Id, Money, PayloadSchema, Phone, Plate, SiteId, StrictSchema, Vin
 from svckit.events import EventContract
 
 SOURCE = "crm"
@@ -87,6 +87,26 @@ class CustomerMessageView(PayloadSchema):
     status = fields.String(metadata={"description": "queued for sending, or suppressed: the customer refused "
                                                     "messages."})
     created_at = fields.DateTime()
+
+
+class RecommendationQuery(StrictSchema):
+    vehicle_id = Id(required=True)
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "dismissed", "all"]))
+
+
+class RecommendationView(PayloadSchema):
+    recommendation_id = Id(attribute="id")
+    site_id = fields.String()
+    customer_id = Id()
+    vehicle_id = Id()
+    repair_order_id = Id()
+    kind = fields.String(metadata={"description": "labour, part or sublet."})
+    code = fields.String(allow_none=True)
+    description = fields.String()
+    amount = Money(metadata={"description": "What it was quoted at."})
+    mileage_km = fields.Integer(metadata={"description": "Odometer when it was declined."})
+    declined_at = fields.DateTime()
+    status = fields.String(metadata={"description": "open, done or dismissed."})
 
 
 class VehicleSearch(StrictSchema):

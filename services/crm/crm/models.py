@@ -1,5 +1,7 @@
-"""crm's own tables: customers, their vehicles, the follow-up calls after visits and messages to customers."""
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+"""crm's own tables: customers, their vehicles, follow-up calls, messages to customers, declined work."""
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
@@ -67,3 +69,24 @@ class CustomerMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     created_at = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Recommendation(Base):
+    """Work the customer declined on a visit: kept on the vehicle so the advisor and care agents can offer it
+    again (建议维修项目). Closed when done on a later visit or dismissed."""
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("repair_order_line_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    vehicle_id: Mapped[str] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    repair_order_id: Mapped[str] = mapped_column(String(36))
+    repair_order_line_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    declined_at = mapped_column(UtcDateTime(), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="open")

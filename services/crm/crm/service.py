@@ -6,17 +6,17 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.crm import (
     CUSTOMER_MESSAGE_QUEUED, CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED, CustomerMessageQuery,
-    CustomerMessageView, CustomerView, FollowUpQuery, FollowUpView, NewCustomer, NewVehicle, VehicleSearch,
-    VehicleView,
+    CustomerMessageView, CustomerView, FollowUpQuery, FollowUpView, NewCustomer, NewVehicle, RecommendationQuery,
+    RecommendationView, VehicleSearch, VehicleView,
 )
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
-from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED
+from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED, WORK_DECLINED
 from crm.customers import (
     DEFAULT_FOLLOW_UP_DELAY_DAYS, FOLLOW_UP_CHANNEL, FOLLOW_UP_REASON, follow_up_due_at, follow_up_status,
     recorded_mileage,
 )
 from crm.messages import MESSAGE_CHANNEL, QUEUED, message_status, status_update_text
-from crm.models import Base, Customer, CustomerMessage, FollowUp, Vehicle
+from crm.models import Base, Customer, CustomerMessage, FollowUp, Recommendation, Vehicle
 from svckit.auth import Auth
 from svckit.db import Database
 from svckit.errors import Conflict, InvalidInput, NotFound
@@ -145,6 +145,35 @@ class CrmService:
                 "vehicle_id": follow_up.vehicle_id, "visit_id": follow_up.visit_id,
                 "due_at": follow_up.due_at.isoformat(), "channel": follow_up.channel, "reason": follow_up.reason,
             }, site_id=follow_up.site_id)
+
+    # --- declined work, offered again later ---
+
+    @consumes(WORK_DECLINED)
+    def keep_declined_work_as_recommendations(self, event):
+        declined = event.payload
+        vehicle = self.db.get(Vehicle, declined["vehicle_id"])
+        if vehicle is None:
+            return  # a car crm does not know: nobody to remind
+        known = set(self.db.scalars(select(Recommendation.repair_order_line_id).where(
+            Recommendation.repair_order_line_id.in_([line["line_id"] for line in declined["lines"]]))))
+        for line in declined["lines"]:
+            if line["line_id"] not in known:  # the same line declined again in a later approval round
+                self.db.add(Recommendation(
+                    site_id=event.site_id, customer_id=vehicle.customer_id, vehicle_id=vehicle.id,
+                    repair_order_id=declined["repair_order_id"], repair_order_line_id=line["line_id"],
+                    kind=line["kind"], code=line["code"], description=line["description"], amount=line["amount"],
+                    mileage_km=declined["mileage_km"], declined_at=declined["declined_at"], status="open"))
+
+    @rpc
+    def list_recommendations(self, payload):
+        data = load(RecommendationQuery, payload)
+        vehicle = self._vehicle(data["vehicle_id"])
+        self.auth.require_site(vehicle.site_id)
+        query = select(Recommendation).where(Recommendation.vehicle_id == vehicle.id)
+        if data["status"] != "all":
+            query = query.where(Recommendation.status == data["status"])
+        query = query.order_by(Recommendation.declined_at.desc(), Recommendation.id)
+        return RecommendationView(many=True).dump(self.db.scalars(query).all())
 
     # --- messages to customers ---
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from contracts.crm import CUSTOMER_MESSAGE_QUEUED, CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED
 from contracts.fields import vin_check_digit
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
-from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED
+from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED, WORK_DECLINED
 from crm.models import Base
 from crm.service import CrmService
 from svckit.auth import Caller
@@ -412,3 +412,38 @@ def test_no_message_for_internal_steps_refused_consent_or_an_unknown_car(
     assert advisor.list_customer_messages({"vehicle_id": vehicle["vehicle_id"]}) == []
     [kept] = advisor.list_customer_messages({"vehicle_id": quiet["vehicle_id"]})
     assert (kept["status"], kept["repair_order_id"]) == ("suppressed", refused["repair_order_id"])
+
+
+# --- declined work kept as recommendations ---
+
+def declined_work(vehicle, lines):
+    return {"repair_order_id": str(uuid.uuid4()), "visit_id": str(uuid.uuid4()), "customer_id": vehicle["customer_id"],
+            "vehicle_id": vehicle["vehicle_id"], "mileage_km": 52_000, "declined_at": datetime.now(timezone.utc).isoformat(),
+            "lines": lines}
+
+
+def declined_line(kind, code, description, amount):
+    return {"line_id": str(uuid.uuid4()), "kind": kind, "code": code, "description": description,
+            "amount": amount, "pay_type": "customer"}
+
+
+def test_declined_work_is_kept_on_the_vehicle_once_even_when_declined_again(crm, rpc, publish_event):
+    advisor = rpc(caller=ADVISOR).crm
+    vehicle = new_vehicle(advisor, new_customer(advisor))
+    brakes = declined_line("labour", "BRK-PAD-F", "更换前刹车片", "450.00")
+    wipers = declined_line("part", "WB-600", "雨刮片", "120.00")
+    first = publish_event(WORK_DECLINED, declined_work(vehicle, [brakes, wipers]), site_id=SITE)
+    again = publish_event(WORK_DECLINED, declined_work(vehicle, [brakes]), site_id=SITE)
+    wait_until(lambda: handled(crm, first["event_id"]) and handled(crm, again["event_id"]),
+               message="declined work handled")
+
+    kept = advisor.list_recommendations({"vehicle_id": vehicle["vehicle_id"]})
+    assert sorted((r["kind"], r["code"], r["amount"], r["mileage_km"], r["status"]) for r in kept) == [
+        ("labour", "BRK-PAD-F", "450.00", 52_000, "open"), ("part", "WB-600", "120.00", 52_000, "open")]
+    assert {r["customer_id"] for r in kept} == {vehicle["customer_id"]}
+
+
+def test_recommendations_of_another_sites_vehicle_are_refused(crm, rpc, system):
+    elsewhere = new_vehicle(system, new_customer(system, site_id=OTHER_SITE))
+    with pytest.raises(Forbidden):
+        rpc(caller=ADVISOR).crm.list_recommendations({"vehicle_id": elsewhere["vehicle_id"]})
