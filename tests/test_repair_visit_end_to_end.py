@@ -46,6 +46,10 @@ def test_one_visit_from_check_in_to_follow_up(platform, subscribe, demo, admin_p
         ("crm", "follow_up_scheduled", lambda p: p["visit_id"] == visit_id),
         ("workshop", "repair_order_closed", lambda p: p["repair_order_id"] == ro_id),
         ("training", "technician_job_credited", lambda p: p["repair_order_id"] == ro_id),
+        ("crm", "customer_message_queued",
+         lambda p: p["repair_order_id"] == ro_id and p["topic"] == "status:in_progress"),
+        ("crm", "customer_message_queued",
+         lambda p: p["repair_order_id"] == ro_id and p["topic"] == "status:ready_for_delivery"),
     ]
     for source, event_type, belongs in expected:
         event = everything.wait_for(event_type, lambda e, belongs=belongs: belongs(e["payload"]))
@@ -53,6 +57,9 @@ def test_one_visit_from_check_in_to_follow_up(platform, subscribe, demo, admin_p
         assert (event["source"], event["site_id"]) == (source, "SH01"), event_type
         matching = [e for e in everything.events(event_type) if belongs(e["payload"])]
         assert len(matching) == 1, f"{event_type} published {len(matching)} times"
+    told = [e["payload"]["topic"] for e in everything.events("customer_message_queued")
+            if e["payload"]["repair_order_id"] == ro_id]
+    assert told == ["status:in_progress", "status:ready_for_delivery"]  # nothing about internal steps
 
     low = everything.wait_for("low_stock", lambda e: e["payload"]["part_number"] == seen["part_number"])
     assert (low["payload"]["on_hand"], low["payload"]["reorder_point"]) == ("2.00", "3.00")

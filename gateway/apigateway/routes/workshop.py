@@ -14,21 +14,6 @@ class WorkshopRoutes:
     def get_repair_order(self, repair_order_id):
         return self.workshop.get_repair_order(repair_order_id)
 
-    @api("POST", "/api/v1/repair-orders/<repair_order_id>/labour-lines", tag="workshop",
-         body=workshop_contract.LabourLineInput, answer=workshop_contract.RepairOrderView, status=201, summary="Quote a labour line")
-    def add_labour_line(self, repair_order_id, body):
-        return self.workshop.add_labour_line(repair_order_id, body)
-
-    @api("POST", "/api/v1/repair-orders/<repair_order_id>/part-lines", tag="workshop",
-         body=workshop_contract.PartLineInput, answer=workshop_contract.RepairOrderView, status=201, summary="Quote a part line")
-    def add_part_line(self, repair_order_id, body):
-        return self.workshop.add_part_line(repair_order_id, body)
-
-    @api("POST", "/api/v1/repair-orders/<repair_order_id>/approval", tag="workshop", body=workshop_contract.Approval,
-         answer=workshop_contract.RepairOrderView, summary="Record the customer's approval; approved parts are reserved")
-    def approve(self, repair_order_id, body):
-        return self.workshop.approve(repair_order_id, body)
-
     @api("POST", "/api/v1/repair-orders/<repair_order_id>/start", tag="workshop", body=workshop_contract.JobStart,
          answer=workshop_contract.RepairOrderView, summary="A technician starts the job")
     def start_job(self, repair_order_id, body):

@@ -11,7 +11,7 @@ from contracts.reception import (
     VEHICLE_CHECKED_IN, VEHICLE_DELIVERED, CheckIn, Delivery, VehicleCheckedInPayload, VehicleDeliveredPayload,
     VisitQuery, VisitView,
 )
-from contracts.workshop import REPAIR_ORDER_OPENED
+from contracts.workshop import PROMISED_TIME_CHANGED, REPAIR_ORDER_OPENED
 from reception.models import Base, Visit
 from reception.visits import CHECKED_IN, DELIVERED, check_mileage, check_promised_at
 from svckit.auth import Auth
@@ -132,6 +132,14 @@ class ReceptionService:
             return
         # The inspection names the repair order too, in case its repair_order_opened has not arrived yet.
         visit.repair_order_id = visit.repair_order_id or event.payload["repair_order_id"]
+
+    @consumes(PROMISED_TIME_CHANGED)
+    def record_new_promised_time(self, event):
+        """The advisor agreed a new time with the customer: delivery is measured against it."""
+        visit = self._visit_for_update(event.payload["visit_id"], required=False)
+        if visit is None or visit.status == DELIVERED:
+            return
+        visit.promised_at = event.payload["promised_at"]
 
     # --- lookups ---
 

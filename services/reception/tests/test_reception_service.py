@@ -14,7 +14,7 @@ from sqlalchemy import text
 from contracts.fields import vin_check_digit
 from contracts.quality import INSPECTION_PASSED
 from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
-from contracts.workshop import REPAIR_ORDER_OPENED
+from contracts.workshop import PROMISED_TIME_CHANGED, REPAIR_ORDER_OPENED
 from reception.models import Base
 from reception.service import ReceptionService
 from svckit.auth import Caller
@@ -402,3 +402,15 @@ def test_a_passed_inspection_after_delivery_is_ignored(client, reception, publis
     sent = pass_inspection(publish_event, visit, visit["repair_order_id"])
     wait_until_handled(reception, sent["event_id"])
     assert client.get_visit(visit["visit_id"]) == delivered
+
+
+def test_a_new_promised_time_from_the_workshop_replaces_the_old_one(client, reception, publish_event):
+    visit = check_in(client, new_vehicle())
+    later = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=30)
+    sent = publish_event(PROMISED_TIME_CHANGED, {
+        "repair_order_id": str(uuid.uuid4()), "visit_id": visit["visit_id"], "customer_id": visit["customer_id"],
+        "vehicle_id": visit["vehicle_id"], "plate": visit["plate"], "previous_promised_at": visit["promised_at"],
+        "promised_at": later.isoformat(), "reason": "配件明天上午到货", "by": "advisor1",
+        "at": datetime.now(timezone.utc).isoformat()}, site_id=SITE)
+    wait_until_handled(reception, sent["event_id"])
+    assert datetime.fromisoformat(client.get_visit(visit["visit_id"])["promised_at"]) == later

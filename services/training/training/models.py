@@ -1,8 +1,8 @@
-"""Training's own tables: the staff register and the job credits that feed appraisals."""
-from datetime import datetime
+"""Training's own tables: the staff register, their certificates and the job credits that feed appraisals."""
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
@@ -41,3 +41,22 @@ class JobCredit(Base):
     repair_order_id: Mapped[str] = mapped_column(String(36), index=True)
     hours: Mapped[Decimal] = mapped_column(Hours)
     credited_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Certificate(Base):
+    """A certificate (上岗证/资质) of one staff member for one skill, valid from issued_on through expires_on."""
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("skill_code", "number"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    skill_code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(60))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    granted_by: Mapped[str] = mapped_column(String(100))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)

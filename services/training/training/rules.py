@@ -28,3 +28,32 @@ def hours_by_technician(labour_lines):
             continue
         owed[technician_id] = owed.get(technician_id, Decimal("0")) + Decimal(line["hours"])
     return {technician_id: hours.quantize(HOURS) for technician_id, hours in owed.items()}
+
+
+# --- certificates ---
+
+VALID, NOT_YET_VALID, EXPIRED, REVOKED = "valid", "not_yet_valid", "expired", "revoked"
+
+
+def certificate_status(certificate, day):
+    """valid, not_yet_valid, expired or revoked on `day`; valid through expires_on itself, never expiring if None.
+
+    A revoked certificate never counts again, whatever the day asked about.
+    """
+    if certificate.revoked_at is not None:
+        return REVOKED
+    if day < certificate.issued_on:
+        return NOT_YET_VALID
+    if certificate.expires_on is not None and day > certificate.expires_on:
+        return EXPIRED
+    return VALID
+
+
+def qualified_skills(certificates, day):
+    """The skill codes the valid certificates on `day` qualify for, sorted."""
+    return sorted({c.skill_code for c in certificates if certificate_status(c, day) == VALID})
+
+
+def lapsed_certificates(certificates, day):
+    """Certificates held that do not count on `day`, each with its status: what a refusal names."""
+    return [(c, certificate_status(c, day)) for c in certificates if certificate_status(c, day) != VALID]

@@ -1,8 +1,9 @@
-"""The training service: the staff register, and the work credited to each technician."""
+"""The training service: the staff register, their certificates, and the work credited to each technician."""
 import logging
 import uuid
 from decimal import Decimal
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from sqlalchemy import select
 
@@ -16,17 +17,19 @@ from svckit.errors import NotFound
 from svckit.events import consumes
 from svckit.health import health_report
 from svckit.schemas import load
+from training.api.certificates import CertificateApi
 from training.models import Base, JobCredit, Staff
 from training.rules import check_grade, hours_by_technician
 
 log = logging.getLogger(__name__)
 
 
-class TrainingService:
+class TrainingService(CertificateApi):
     name = "training"
 
     db = Database(Base.metadata, migrations="training:migrations")
     auth = Auth()
+    config = Config()
 
     @rpc
     def health(self):

@@ -167,6 +167,9 @@ class ReservationView(PayloadSchema):
         "description": "reserved, backordered (waits for stock), issued, returned or released; short when stock "
                        "did not cover a request that asked not to backorder."})
     available = fields.Decimal(as_string=True, metadata={"description": "Available stock after this request."})
+    expected_at = fields.DateTime(allow_none=True, metadata={
+        "description": "Backordered only: by when more stock is expected, the end of the (sites' calendar) expected "
+                       "date of the earliest sent purchase order that still owes the part; null when none does."})
 
 
 # --- events ---

@@ -3,6 +3,9 @@ from marshmallow import fields, validate
 
 from contracts.fields import Id, Money, PayloadSchema, Quantity, SiteId, StrictSchema
 from contracts.workshop.common import PAY_TYPE_HELP, SOURCE
+from contracts.workshop.diagnosis import FindingView
+from contracts.workshop.progress import ReworkItemView
+from contracts.workshop.quoting import PayTypeTotals, SubletLineView
 from svckit.events import EventContract
 
 # --- RPC inputs ---
@@ -81,10 +84,20 @@ class RepairOrderView(PayloadSchema):
         "description": "The earlier repair order of the same vehicle and concern within 30 days this one repeats."})
     labour_lines = fields.List(fields.Nested(LabourLineView))
     part_lines = fields.List(fields.Nested(PartLineView))
+    sublet_lines = fields.List(fields.Nested(SubletLineView), metadata={
+        "description": "Work sent out (外协), sold on this order."})
     labour_total = Money(metadata={"description": "Approved labour lines."})
     parts_total = Money(metadata={"description": "Approved part lines."})
-    total = Money()
+    sublet_total = Money(metadata={"description": "Approved sublet lines."})
+    total = Money(metadata={"description": "Every approved line, whoever pays for it."})
+    totals_by_pay_type = fields.Nested(PayTypeTotals, metadata={
+        "description": "Approved lines by who pays: warranty is the maker's claim, internal and goodwill the "
+                       "dealer's cost."})
+    customer_total = Money(metadata={"description": "What the customer pays: approved customer-pay lines only."})
+    findings = fields.List(fields.Nested(FindingView), metadata={"description": "The diagnosis, per concern."})
     history = fields.List(fields.Nested(StatusChangeView))
+    rework_items = fields.List(fields.Nested(ReworkItemView), metadata={
+        "description": "Items of failed final inspections that sent the order back for rework, oldest first."})
     opened_at = fields.DateTime()
 
 

@@ -647,6 +647,18 @@ class ProcurementApi:
                               "supplier_name": supplier.name if supplier else None, **figures.figures()})
         return lines
 
+    def _expected_arrival(self, site_id, part_number):
+        """By when more of the part is expected at the site: the end of the earliest expected date of the orders
+        its suppliers have (sent or partly received) that still owe some; None when no such order exists."""
+        earliest = self.db.execute(
+            select(func.min(PurchaseOrder.expected_date))
+            .join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
+            .where(PurchaseOrder.site_id == site_id, PurchaseOrder.status.in_(RECEIVABLE_STATUSES),
+                   PurchaseOrderLine.part_number == part_number,
+                   PurchaseOrderLine.quantity - PurchaseOrderLine.accepted_quantity
+                   - PurchaseOrderLine.cancelled_quantity > 0)).scalar()
+        return None if earliest is None else self._start_of(earliest + timedelta(days=1))
+
     def _sum_by_part(self, statement):
         return {number: Decimal(total or 0) for number, total in self.db.execute(statement)}
 

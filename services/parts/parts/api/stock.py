@@ -13,7 +13,7 @@ from contracts.parts import (
     WarehouseView, WriteOff,
 )
 from contracts.workshop import REPAIR_COMPLETED
-from parts.inventory import RESERVED, Inventory
+from parts.inventory import BACKORDERED, RESERVED, Inventory
 from parts.models import Bin, Lot, Reservation, StockMovement, Warehouse
 from parts.rules.lots import days_left
 from svckit.db import columns, utcnow
@@ -256,9 +256,11 @@ class StockApi:
 
     def _reservation_view(self, reservation):
         stock = self._inventory().stock(reservation.site_id, reservation.part_number, lock=False, create=False)
+        expected_at = (self._expected_arrival(reservation.site_id, reservation.part_number)
+                       if reservation.status == BACKORDERED else None)
         return ReservationView().dump({
             **columns(reservation),
-            "available": stock.available if stock else ZERO})
+            "available": stock.available if stock else ZERO, "expected_at": expected_at})
 
 
 def _bin_view(bin, warehouse):

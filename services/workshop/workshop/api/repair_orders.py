@@ -1,4 +1,6 @@
 """The repair order's life: opened at check-in, the job, hold and cancel, waiting for parts, closed at delivery."""
+from zoneinfo import ZoneInfo
+
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
@@ -52,6 +54,7 @@ class RepairOrderApi:
             status=ro.OPENED, opened_at=utcnow()))
         order.record_status_change(None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
         self.db.flush()
+        self.flag_if_comeback(order)
         self._announce(order, None, ro.OPENED, f"reception:{visit['advisor']}", order.opened_at)
         self.db.emit(REPAIR_ORDER_OPENED, {
             "repair_order_id": order.id, "visit_id": order.visit_id, "customer_id": order.customer_id,
@@ -73,9 +76,7 @@ class RepairOrderApi:
         self._move(order, ro.IN_PROGRESS, self.auth.username, now)
         order.technician_id = technician["staff_id"]
         order.started_at = order.started_at or now
-        for line in order.labour_lines:
-            if line.approval == ro.LINE_APPROVED and line.technician_id is None:
-                line.technician_id = order.technician_id
+        self.give_undispatched_lines(order, technician, now)  # certificates checked: workshop.api.dispatch
         self.db.emit(REPAIR_STARTED, {
             "repair_order_id": order.id, "technician_id": order.technician_id, "started_at": now.isoformat(),
         }, site_id=order.site_id)
@@ -147,6 +148,7 @@ class RepairOrderApi:
     def send_back_for_rework(self, event):
         order = self._repair_order(event.payload["repair_order_id"])
         failed = "; ".join(f"{item['item']}: {item['note']}" for item in event.payload["failed_items"])
+        self.keep_failed_items(order, event.payload)
         self._move(order, ro.REWORK, f"quality:{event.payload['inspector']}", utcnow(), reason=failed)
 
     @consumes(VEHICLE_DELIVERED)
@@ -207,6 +209,8 @@ class RepairOrderApi:
         """Every change of state goes through here: recorded in the history and published."""
         from_status = order.status
         order.move_to(status, by, at, reason=reason)
+        if from_status == ro.IN_PROGRESS:
+            _stop_the_clocks(order, at, status)
         self._announce(order, from_status, status, by, at, reason)
 
     def _announce(self, order, from_status, status, by, at, reason=None):
@@ -215,6 +219,10 @@ class RepairOrderApi:
             "from_status": from_status, "to_status": status, "by": by, "reason": reason,
             "at": at.isoformat(), "promised_at": order.promised_at.isoformat(),
         }, site_id=order.site_id)
+
+    def _zone(self):
+        """The sites' time zone: what "today" and "the day" mean for certificates, capacity and reports."""
+        return ZoneInfo(str(self.config.get("TIME_ZONE", "Asia/Shanghai")))
 
     def _repair_order(self, repair_order_id):
         order = self.db.get(RepairOrder, str(repair_order_id))
@@ -230,9 +238,21 @@ class RepairOrderApi:
             "labour_lines": [{**columns(line), "amount": line.amount, "clocked_hours": line.clocked_hours_at(now),
                               "rework_hours": line.clocked_hours_at(now, REWORK)} for line in order.labour_lines],
             "part_lines": [{**columns(line), "amount": line.amount} for line in order.part_lines],
+            "sublet_lines": [{**columns(line), "amount": line.amount} for line in order.sublet_lines],
             "history": [columns(change) for change in order.history],
+            "rework_items": [columns(item) for item in order.rework_items],
             "labour_total": order.labour_total, "parts_total": order.parts_total, "total": order.total,
+            "sublet_total": order.sublet_total, "totals_by_pay_type": order.totals_by_pay_type,
+            "customer_total": order.customer_total, "findings": self._finding_views(order),
         })
+
+
+def _stop_the_clocks(order, at, why):
+    """Work stops when the order leaves in_progress (held, completed, cancelled): close open clock entries."""
+    for line in order.labour_lines:
+        for entry in line.clock_entries:
+            if entry.ended_at is None:
+                entry.ended_at, entry.end_reason = at, why
 
 
 def _waiting_lines(order):

@@ -34,6 +34,8 @@ class RepairOrder(RepairOrderRules, Base):
                                 cascade="all, delete-orphan")
     part_lines = relationship("PartLine", order_by="PartLine.position", lazy="selectin",
                               cascade="all, delete-orphan")
+    sublet_lines = relationship("SubletLine", order_by="SubletLine.position", lazy="selectin",
+                                cascade="all, delete-orphan")
     history = relationship("StatusChange", order_by="StatusChange.position", lazy="selectin",
                            cascade="all, delete-orphan")
 

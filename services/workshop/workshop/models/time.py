@@ -21,3 +21,4 @@ class ClockEntry(Base):
     phase: Mapped[str] = mapped_column(String(10))
     started_at = mapped_column(UtcDateTime(), nullable=False)
     ended_at = mapped_column(UtcDateTime(), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(20))

@@ -74,7 +74,7 @@ class RepairOrderRules:
                            {"status": [f"Is {self.status}."]})
 
     def lines(self):
-        return [*self.labour_lines, *self.part_lines]
+        return [*self.labour_lines, *self.part_lines, *self.sublet_lines]
 
     def choose_lines(self, approved_ids, declined_ids):
         """Split the pending lines by the customer's answer; every id must be a pending line of this order."""
@@ -107,8 +107,27 @@ class RepairOrderRules:
         return sum((line.amount for line in self.part_lines if line.approval == LINE_APPROVED), Decimal("0.00"))
 
     @property
+    def sublet_total(self):
+        return sum((line.amount for line in self.sublet_lines if line.approval == LINE_APPROVED), Decimal("0.00"))
+
+    @property
     def total(self):
-        return self.labour_total + self.parts_total
+        """Every approved line, whoever pays for it."""
+        return self.labour_total + self.parts_total + self.sublet_total
+
+    @property
+    def totals_by_pay_type(self):
+        """Approved amounts by who pays: warranty lines are the maker's claim, internal and goodwill the dealer's."""
+        totals = {pay_type: Decimal("0.00") for pay_type in PAY_TYPES}
+        for line in self.lines():
+            if line.approval == LINE_APPROVED:
+                totals[line.pay_type or CUSTOMER] += line.amount
+        return totals
+
+    @property
+    def customer_total(self):
+        """What the customer pays: the approved customer-pay lines only."""
+        return self.totals_by_pay_type[CUSTOMER]
 
     @property
     def labour_hours_sold(self):

@@ -1,0 +1,1 @@
+"""Entrypoints of the training service, one mixin per area."""
