@@ -2,7 +2,8 @@
 
 Plain rules: which changes of a repair order the customer hears about, and in which words.
 Internal steps (opened, diagnosing, completed -> quality, rework, closed) are not sent: the customer
-hears about what changes their day, not about the workshop's paperwork.
+hears about what changes their day, not about the workshop's paperwork. The quote reaches the customer
+through the advisor or the visit's tracking link, not as a status message (it is often approved on the spot).
 """
 from datetime import timezone, timedelta
 
@@ -19,7 +20,6 @@ def status_update_text(to_status, plate, promised_at, reason=None):
     """The message for a repair order that became `to_status`, or None when the customer is not told."""
     because = f"（原因：{reason}）" if reason else ""
     texts = {
-        "awaiting_approval": f"您的爱车{plate}已完成检查，维修报价已出，请与服务顾问确认。",
         "waiting_for_parts": f"您的爱车{plate}所需配件正在调拨/订购中，到货后立即安排维修。",
         "in_progress": f"您的爱车{plate}已开始维修，预计{_time(promised_at)}完工。",
         "on_hold": f"您的爱车{plate}的维修暂停{because}，服务顾问会与您联系。",

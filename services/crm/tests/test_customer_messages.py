@@ -14,7 +14,8 @@ def test_the_customer_hears_of_the_steps_that_change_their_day_in_china_time():
 
 
 def test_internal_steps_are_not_sent():
-    for status in ("opened", "diagnosing", "approved", "completed", "rework", "delivered", "closed"):
+    for status in ("opened", "diagnosing", "awaiting_approval", "approved", "completed", "rework", "delivered",
+                   "closed"):
         assert status_update_text(status, "沪A12345", PROMISED) is None
 
 

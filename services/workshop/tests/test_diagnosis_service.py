@@ -90,7 +90,7 @@ def test_a_diagnosis_with_codes_and_a_photo_becomes_the_quote_presented(workshop
     (photo(JPEG, "image/png"), "content_type"),                       # says PNG, is a JPEG
     (photo(b"%PDF-1.7 not a picture", "image/jpeg"), "content_type"),  # not an image at all
     (photo(JPEG * 4), "_body"),                                       # larger than MAX_PHOTO_BYTES
-    ({**photo(JPEG), "content_base64": "not base64!"}, "content_base64"),
+    ({**photo(JPEG), "content_base64": "not base64!"}, "_body"),
 ])
 def test_a_bad_photo_is_refused_naming_the_field_and_nothing_is_kept(workshop, publish_event, upload, field):
     ro_id = opened_order(workshop, publish_event)

@@ -1,5 +1,4 @@
-"""Facilities rules without broker or database: availability, due alerts, capacity, files."""
-import base64
+"""Facilities rules without broker or database: availability, due alerts, capacity."""
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
@@ -150,21 +149,3 @@ def test_committed_hours_count_open_orders_promised_that_day_and_their_undecline
                         labour_lines=[labour("6", ro.LINE_APPROVED)]),
     ]
     assert rules.committed_hours(orders, DAY, CHINA, now) == Decimal("5.25")
-
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
-PDF = b"%PDF-1.7\n" + b"x" * 40
-
-
-def encoded(content):
-    return base64.b64encode(content).decode()
-
-
-def test_files_must_be_what_they_claim_and_not_too_big():
-    assert rules.decode_file("image/png", encoded(PNG), 1000) == (PNG, None)
-    assert rules.decode_file("application/pdf", encoded(PDF), 1000) == (PDF, None)
-    assert rules.decode_file("image/jpeg", encoded(PNG), 1000)[1] == {
-        "file": ["Is not a JPEG file, though sent as image/jpeg."]}
-    too_big = rules.decode_file("image/png", encoded(PNG), 10)
-    assert too_big[0] is None and "at most 10 bytes" in too_big[1]["file"][0]
-    assert rules.decode_file("image/png", "not base64!", 1000)[1] == {"file": ["Is not valid base64."]}

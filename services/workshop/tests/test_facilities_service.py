@@ -233,10 +233,10 @@ def test_a_bad_file_is_refused_naming_the_field_and_nothing_is_stored(workshop, 
 
     with pytest.raises(InvalidInput) as refused:
         upload(b"GIF89a" + bytes(40))
-    assert refused.value.details == {"file": ["Is not a PNG file, though sent as image/png."]}
+    assert refused.value.details == {"content_type": ["Sent as image/png, but the file is not a file of a type taken."]}
     with pytest.raises(InvalidInput) as refused:
         upload(PNG * 10)  # 2,640 bytes; this service takes at most 1,024
-    assert "at most 1024 bytes" in refused.value.details["file"][0]
+    assert "at most 1024 bytes" in refused.value.details["_body"][0]
     with pytest.raises(InvalidInput) as refused:
         upload(b"GIF89a", content_type="image/gif")
     assert set(refused.value.details) == {"content_type"}

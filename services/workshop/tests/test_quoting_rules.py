@@ -7,7 +7,6 @@ from svckit.errors import InvalidInput
 from workshop.models import LabourLine, PartLine, RepairOrder
 from workshop.models.quoting import Operation, SubletLine
 from workshop.rules import repair_order as ro
-from workshop.rules.diagnosis import image_type, photo_problems
 from workshop.rules.quoting import catalogue_entry, labour_line_values
 
 GENERIC_OIL = Operation(code="OIL-CHG", model="", description="更换机油", standard_hours=Decimal("0.50"),
@@ -116,27 +115,3 @@ def test_declined_lines_count_in_no_total():
     assert repair_order.customer_total == Decimal("450.01")  # 416.66 + 33.35
     assert repair_order.totals_by_pay_type["warranty"] == Decimal("0.00")
     assert repair_order.sublet_total == Decimal("150.00")
-
-
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20
-
-
-def test_photos_are_known_by_their_first_bytes():
-    assert [image_type(content) for content in (JPEG, PNG, WEBP, b"GIF89a....", b"")] == [
-        "image/jpeg", "image/png", "image/webp", None, None]
-
-
-@pytest.mark.parametrize("content_type, content, field", [
-    ("image/png", JPEG, "content_type"),           # declared PNG, is a JPEG
-    ("image/jpeg", b"%PDF-1.7 ...", "content_type"),  # not an image at all
-    ("image/jpeg", JPEG + b"\x00" * 100, "_body"),    # larger than allowed
-    ("image/jpeg", b"", "_body"),
-])
-def test_a_photo_that_is_not_what_it_claims_or_too_large_is_refused_naming_the_field(content_type, content, field):
-    assert list(photo_problems(content_type, content, max_bytes=64)) == [field]
-
-
-def test_a_good_photo_has_no_problems():
-    assert photo_problems("image/webp", WEBP, max_bytes=64) == {}

@@ -1,7 +1,6 @@
 """Diagnosis (诊断): a technician diagnoses the car, writes findings per concern with the codes read and photos,
 and the finished diagnosis becomes the quote presented to the customer."""
 import base64
-import binascii
 import hashlib
 import logging
 
@@ -13,10 +12,11 @@ from contracts.workshop import DiagnosisStart, DiagnosisView, FindingView, NewFi
 from svckit.db import columns, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.schemas import load
+from svckit.uploads import accepted_upload
 from workshop.api.repair_orders import technician_problem
 from workshop.models.diagnosis import DiagnosisSession, Finding, FindingCode, FindingPhoto
 from workshop.rules import repair_order as ro
-from workshop.rules.diagnosis import DEFAULT_MAX_PHOTO_BYTES, DIAGNOSABLE, photo_problems
+from workshop.rules.diagnosis import DEFAULT_MAX_PHOTO_BYTES, DIAGNOSABLE
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +62,7 @@ class DiagnosisApi:
         order = self._repair_order(repair_order_id)
         finding = self._finding(order, finding_id)
         _require_diagnosable(order)
-        try:
-            content = base64.b64decode(upload["content_base64"], validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("The photo is not base64 encoded.", {"content_base64": ["Not base64."]}) from None
-        max_bytes = int(self.config.get("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES))
-        problems = photo_problems(upload["content_type"], content, max_bytes)
-        if problems:
-            raise InvalidInput("The photo cannot be kept: " + next(iter(problems.values()))[0], problems)
+        content = accepted_upload(upload, int(self.config.get("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES)))
         photo = FindingPhoto(filename=upload["filename"], content_type=upload["content_type"], size_bytes=len(content),
                              sha256=hashlib.sha256(content).hexdigest(), content=content,
                              uploaded_by=self.auth.username, uploaded_at=utcnow())

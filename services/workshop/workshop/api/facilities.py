@@ -17,6 +17,7 @@ from contracts.workshop import (
 from svckit.db import columns, utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.schemas import load
+from svckit.uploads import accepted_upload
 from workshop.models import Bay, RepairOrder
 from workshop.models.facilities import (
     Calibration, Equipment, EquipmentFault, EquipmentFile, MaintenancePlan, MaintenanceRecord, MaintenanceWindow,
@@ -127,9 +128,7 @@ class FacilitiesApi:
         upload = load(EquipmentFileUpload, payload)
         equipment = self._equipment(equipment_id)
         max_bytes = int(self.config.get("EQUIPMENT_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES))
-        content, problems = rules.decode_file(upload["content_type"], upload["content_base64"], max_bytes)
-        if problems:
-            raise InvalidInput(f"The file was refused: {problems['file'][0]}", problems)
+        content = accepted_upload(upload, max_bytes)
         stored = self.db.add(EquipmentFile(
             equipment_id=equipment.id, site_id=equipment.site_id, category=upload["category"],
             filename=upload["filename"] or f"{upload['category']}", content_type=upload["content_type"],

@@ -7,8 +7,6 @@ day is the site's opening hours that day. Equipment is out of service during the
   - it needs calibration and a day of the period (in the site's time zone) is after its calibration due date.
 A bay is out if it is inactive or any equipment standing in it is out.
 """
-import base64
-import binascii
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,12 +17,6 @@ COMMITTING_APPROVALS = (ro.LINE_APPROVED, ro.PENDING)  # declined lines are only
 HOURS = Decimal("0.01")
 MOMENT = timedelta(microseconds=1)
 
-MAGIC_BYTES = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
-FILE_KINDS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
 
 # --- periods ---
@@ -136,20 +128,3 @@ def capacity(bays_in_service, technicians_available, hours_per_day, committed):
     committed = Decimal(committed).quantize(HOURS, rounding=ROUND_HALF_UP)
     return {"capacity_hours": capacity_hours, "committed_hours": committed,
             "free_hours": max(capacity_hours - committed, Decimal("0.00"))}
-
-
-# --- files ---
-
-def decode_file(content_type, content_base64, max_bytes):
-    """The bytes of an uploaded file, or (None, {field: [reason]}) when it is not what it claims or too big."""
-    try:
-        content = base64.b64decode(content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        return None, {"file": ["Is not valid base64."]}
-    if not content:
-        return None, {"file": ["Is empty."]}
-    if len(content) > max_bytes:
-        return None, {"file": [f"Is {len(content)} bytes; at most {max_bytes} bytes ({max_bytes / 2**20:g} MiB)."]}
-    if not content.startswith(MAGIC_BYTES[content_type]):
-        return None, {"file": [f"Is not a {FILE_KINDS[content_type]} file, though sent as {content_type}."]}
-    return content, None
