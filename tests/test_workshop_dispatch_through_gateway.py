@@ -87,13 +87,13 @@ def test_certificate_dispatch_clocking_load_and_efficiency(manager, foreman, adv
         refused.json()["details"]["technician_id"][0]
     assert ok(foreman.get(ro))["labour_lines"][0]["technician_id"] is None
 
-    certificate = ok(manager.post(f"/api/v1/training/staff/{wang}/certificates", {
+    certificate = ok(manager.post(f"/api/v1/staff/{wang}/certificates", {
         "skill_code": "HV_EV", "name": "新能源汽车高压电工作业证", "number": f"HV-{uuid.uuid4().hex[:8]}",
         "issued_on": "2025-03-01", "expires_on": None}), 201)
     assert certificate["status"] == "valid"
-    assert [c["certificate_id"] for c in ok(foreman.get(f"/api/v1/training/staff/{wang}/certificates"))] == [
+    assert [c["certificate_id"] for c in ok(foreman.get(f"/api/v1/staff/{wang}/certificates"))] == [
         certificate["certificate_id"]]
-    assert ok(foreman.get(f"/api/v1/training/staff/{wang}/qualifications"))["skill_codes"] == ["HV_EV"]
+    assert ok(foreman.get(f"/api/v1/staff/{wang}/qualifications"))["skill_codes"] == ["HV_EV"]
 
     dispatched = ok(foreman.post(line + "/dispatch", {"technician_id": wang}))
     assert dispatched["labour_lines"][0]["technician_id"] == wang

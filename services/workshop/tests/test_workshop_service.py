@@ -207,20 +207,20 @@ def test_inspection_results_and_delivery_move_the_order_to_closed(workshop, part
 
 @pytest.fixture
 def restartable(container_factory, service_config):
-    """Workshop, parts and training, with workshop's config kept so it can be stopped and started again."""
+    """Workshop, parts and training, their configs kept so one can be stopped and started again."""
     configs = {service.name: service_config(service.name) for service in (WorkshopService, PartsService, FakeTraining)}
     containers = {}
     for service in (WorkshopService, PartsService, FakeTraining):
         containers[service.name] = container_factory(service, configs[service.name])
         containers[service.name].start()
 
-    def restart_workshop(while_down=lambda: None):
-        containers["workshop"].stop()
+    def restart(while_down=lambda: None, service=WorkshopService):
+        containers[service.name].stop()
         while_down()
-        containers["workshop"] = container_factory(WorkshopService, configs["workshop"])
-        containers["workshop"].start()
+        containers[service.name] = container_factory(service, configs[service.name])
+        containers[service.name].start()
 
-    return restart_workshop
+    return restart
 
 
 def test_a_waiting_order_resumes_by_itself_when_its_parts_arrive_even_across_a_workshop_restart(
@@ -247,6 +247,20 @@ def test_a_waiting_order_resumes_by_itself_when_its_parts_arrive_even_across_a_w
             if e["payload"]["repair_order_id"] == ro_id] == [
         (None, "opened"), ("opened", "awaiting_approval"), ("awaiting_approval", "waiting_for_parts"), ("waiting_for_parts", "approved")]
     assert rpc().workshop.start_job(ro_id, {"technician_id": WANG})["status"] == "in_progress"
+
+
+def test_a_waiting_order_resumes_when_its_parts_arrive_after_a_restart_of_parts(restartable, rpc, publish_event):
+    workshop = rpc().workshop
+    part_number = make_part(rpc)
+    order = quoted_order(workshop, publish_event, part_number, quantity="3")  # 2 in stock: 1 backordered
+    ro_id = order["repair_order_id"]
+    assert workshop.approve(ro_id, {})["status"] == "waiting_for_parts"
+
+    restartable(service=PartsService)  # the backorder is kept in parts' database, not in its memory
+    rpc().parts.receive_stock({"site_id": SITE, "part_number": part_number, "quantity": "1"})
+    resumed = wait_until(lambda: (o := rpc().workshop.get_repair_order(ro_id))["status"] == "approved" and o,
+                         message="order resumed")
+    assert resumed["part_lines"][0]["reservation_status"] == "reserved"
 
 
 def test_an_order_whose_part_reserved_event_was_lost_is_resumed_by_the_recheck(
