@@ -17,6 +17,9 @@ from apigateway.routes.parts_transfers import PartsTransfersRoutes
 from apigateway.routes.platform import SERVICES, PlatformRoutes
 from apigateway.routes.quality import QualityRoutes
 from apigateway.routes.reception import ReceptionRoutes
+from apigateway.routes.reception_appointments import ReceptionAppointmentsRoutes
+from apigateway.routes.reception_settlement import ReceptionSettlementRoutes
+from apigateway.routes.reception_tracking import ReceptionTrackingRoutes
 from apigateway.routes.training import TrainingRoutes
 from apigateway.routes.workshop import WorkshopRoutes
 from apigateway.routes.workshop_diagnosis import WorkshopDiagnosisRoutes
@@ -33,7 +36,8 @@ __all__ = ["GatewayService", "SERVICES"]
 
 class GatewayService(PlatformRoutes, AccountRoutes, CrmRoutes, PartsRoutes, PartsImportsRoutes, PartsStocktakeRoutes,
                      PartsProcurementRoutes, PartsSalesRoutes, PartsTransfersRoutes, PartsAnalysisRoutes,
-                     ReceptionRoutes, WorkshopRoutes, WorkshopDiagnosisRoutes, WorkshopQuotingRoutes,
+                     ReceptionRoutes, ReceptionAppointmentsRoutes, ReceptionSettlementRoutes,
+                     ReceptionTrackingRoutes, WorkshopRoutes, WorkshopDiagnosisRoutes, WorkshopQuotingRoutes,
                      WorkshopDispatchRoutes, WorkshopProgressRoutes, WorkshopFacilitiesRoutes, QualityRoutes,
                      TrainingRoutes):
     name = "gateway"

@@ -1,4 +1,4 @@
-"""Check-in and delivery: the reception service."""
+"""Check-in and visits: the reception service."""
 from apigateway.http import api
 from contracts import reception as reception_contract
 
@@ -17,8 +17,3 @@ class ReceptionRoutes:
     @api("GET", "/api/v1/visits/<visit_id>", tag="reception", answer=reception_contract.VisitView, summary="A visit")
     def get_visit(self, visit_id):
         return self.reception.get_visit(visit_id)
-
-    @api("POST", "/api/v1/visits/<visit_id>/delivery", tag="reception", body=reception_contract.Delivery,
-         answer=reception_contract.VisitView, summary="Deliver the car to the customer")
-    def deliver(self, visit_id, body):
-        return self.reception.deliver(visit_id, body)

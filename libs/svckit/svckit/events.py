@@ -55,6 +55,10 @@ class EventContract:
             raise ValueError(f"{self.source}.{self.event_type} payload breaks its contract: {errors}")
         return payload
 
+    def taken_from(self, view):
+        """The payload made of the fields this contract names, taken from a larger view of the record."""
+        return {name: view[name] for name in self.schema().fields}
+
     def parse(self, payload):
         """A consumer's view of the payload: typed values, unknown fields ignored."""
         return self.schema(unknown=EXCLUDE).load(payload)

@@ -2,7 +2,7 @@
 (crm consuming the status changes on the real broker is in test_crm_service.py)."""
 from datetime import datetime, timezone
 
-from crm.messages import SUPPRESSED, message_status, status_update_text
+from crm.rules.messages import SUPPRESSED, message_status, status_update_text
 
 PROMISED = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)  # 17:30 in China
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from crm.customers import follow_up_due_at, follow_up_status, recorded_mileage
+from crm.rules.customers import follow_up_due_at, follow_up_status, recorded_mileage
 
 SHANGHAI = timezone(timedelta(hours=8))
 

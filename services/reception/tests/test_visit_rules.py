@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from reception.models import Visit
-from reception.visits import check_mileage, check_promised_at
+from reception.rules.visits import check_mileage, check_promised_at
 from svckit.errors import Conflict, InvalidInput
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)

@@ -1,17 +1,14 @@
-"""Reception's own tables. The rules of a visit live on `Visit` as plain methods (see visits.py)."""
+"""The visit: one stay of a car at a site. Its rules live on `Visit` as plain methods (rules/visits.py)."""
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Index, Integer, Numeric, String, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from reception.visits import CHECKED_IN, DELIVERED, VisitRules
-from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
+from reception.models.base import Base
+from reception.rules.visits import CHECKED_IN, DELIVERED, VisitRules
+from svckit.db import UtcDateTime, new_id, utcnow
 
 Money = Numeric(12, 2)
-
-
-class Base(DeclarativeBase):
-    metadata = service_metadata()
 
 _OPEN = text(f"status <> '{DELIVERED}'")
 

@@ -1,0 +1,5 @@
+"""Reception appointments: filled in by its area."""
+
+
+class ReceptionAppointmentsRoutes:
+    pass

@@ -1,0 +1,5 @@
+"""Reception tracking: filled in by its area."""
+
+
+class ReceptionTrackingRoutes:
+    pass

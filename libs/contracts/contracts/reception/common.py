@@ -1,0 +1,3 @@
+"""What every reception contract module shares."""
+
+SOURCE = "reception"

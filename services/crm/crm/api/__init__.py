@@ -1,0 +1,1 @@
+"""The entrypoints of the crm service, one mixin per area."""

@@ -1,0 +1,1 @@
+"""crm rules, free of any database or broker: plain functions."""

@@ -1,0 +1,1 @@
+"""The entrypoints of the reception service, one mixin per area."""

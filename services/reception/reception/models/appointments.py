@@ -1,0 +1,1 @@
+"""reception appointments tables: filled in by its area."""

@@ -1,0 +1,1 @@
+"""reception check in tables: filled in by its area."""

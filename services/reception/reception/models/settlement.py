@@ -1,0 +1,1 @@
+"""reception settlement tables: filled in by its area."""

@@ -1,0 +1,1 @@
+"""reception tracking tables: filled in by its area."""

@@ -1,0 +1,1 @@
+"""Reception rules, free of any database or broker: plain functions and classes."""
