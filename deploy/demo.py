@@ -175,6 +175,9 @@ def play(base_url, username, password, site="SH01", say=print):
     say("11. reception: the car is delivered with its bill")
     api.wait_for("ready for delivery", f"/api/v1/visits/{visit['visit_id']}",
                  lambda v: v if v["status"] == "ready_for_delivery" else None)
+    invoice = api.post(f"/api/v1/visits/{visit['visit_id']}/invoice", {})
+    api.post(f"/api/v1/invoices/{invoice['invoice_id']}/payments", {"method": "wechat_pay", "amount": invoice["total"]})
+    say(f"   invoice {invoice['number']}: {invoice['total']} paid by WeChat Pay")
     visit = api.post(f"/api/v1/visits/{visit['visit_id']}/delivery", {"notes": "Old pads shown to the customer"})
     expect(visit["status"] == "delivered", f"visit should be delivered, is {visit['status']}")
     expect(visit["total"] == "680.00", f"bill should be 360.00 labour + 320.00 parts = 680.00, is {visit['total']}")

@@ -18,6 +18,12 @@ class CrmRoutes:
     def register_vehicle(self, body):
         return self.crm.register_vehicle(body)
 
+    @api("GET", "/api/v1/customers", tag="crm", query=crm_contract.CustomerSearch,
+         answer=crm_contract.CustomerWithVehiclesView, many=True,
+         summary="Find the customer with this phone number at a site, with their vehicles")
+    def find_customers(self, query):
+        return self.crm.find_customers(query)
+
     @api("GET", "/api/v1/vehicles", tag="crm", query=crm_contract.VehicleSearch, answer=crm_contract.VehicleView, many=True,
          summary="Find vehicles by plate or VIN")
     def search_vehicles(self, query):
@@ -43,3 +49,19 @@ class CrmRoutes:
          summary="Work a vehicle's customer declined, to offer again (open ones unless asked)")
     def list_recommendations(self, query):
         return self.crm.list_recommendations(query)
+
+    @api("POST", "/api/v1/coupons", tag="crm", body=crm_contract.NewCoupon, answer=crm_contract.CouponView, status=201,
+         summary="Issue a coupon (优惠券) to a customer or to any customer of a site")
+    def issue_coupon(self, body):
+        return self.crm.issue_coupon(body)
+
+    @api("GET", "/api/v1/coupons", tag="crm", query=crm_contract.CouponQuery, answer=crm_contract.CouponView,
+         many=True, summary="Coupons: a customer's own and the site's for anyone, newest first")
+    def list_coupons(self, query):
+        return self.crm.list_coupons(query)
+
+    @api("GET", "/api/v1/recommendation-reminders", tag="crm", query=crm_contract.RecommendationReminderQuery,
+         answer=crm_contract.RecommendationReminderView, many=True,
+         summary="Reminders of declined work scheduled after a delivery (one per visit)")
+    def list_recommendation_reminders(self, query):
+        return self.crm.list_recommendation_reminders(query)

@@ -1,7 +1,9 @@
 """crm: customers, vehicles, follow-up calls (manual ch. 7)."""
+from decimal import Decimal
+
 from marshmallow import fields, validate
 
-from contracts.fields import Id, Money, PayloadSchema, Phone, Plate, SiteId, StrictSchema, Vin
+from contracts.fields import LARGEST_AMOUNT, Id, Money, PayloadSchema, Phone, Plate, SiteId, StrictSchema, Vin
 from svckit.events import EventContract
 
 SOURCE = "crm"
@@ -114,6 +116,15 @@ class VehicleSearch(StrictSchema):
     vin = Vin(load_default=None)
 
 
+class CustomerSearch(StrictSchema):
+    site_id = SiteId(required=True)
+    phone = Phone(required=True)
+
+
+class CustomerWithVehiclesView(CustomerView):
+    vehicles = fields.List(fields.Nested(VehicleView), metadata={"description": "The customer's vehicles."})
+
+
 # --- events ---
 
 class CustomerRegisteredPayload(PayloadSchema):
@@ -166,3 +177,114 @@ CUSTOMER_MESSAGE_QUEUED = EventContract(
     "WeChat gateway. It names the customer, not the phone number: ask crm for contact details.")
 
 EVENTS = [CUSTOMER_REGISTERED, VEHICLE_REGISTERED, FOLLOW_UP_SCHEDULED, CUSTOMER_MESSAGE_QUEUED]
+
+
+# --- coupons (优惠券) and reminders of declined work ---
+
+COUPON_KINDS = ["amount_off", "percent_off"]
+COUPON_SCOPES = ["labour", "parts", "all"]
+
+
+class NewCoupon(StrictSchema):
+    site_id = SiteId(required=True, metadata={"description": "The site that issues it; it is used there."})
+    customer_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "The one customer who may use it; none: any customer of the site."})
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9-]{4,32}$", error="4 to 32 letters, digits or '-'."), metadata={
+        "description": "Printed on the voucher; generated when not given. Stored upper-case."})
+    kind = fields.String(required=True, validate=validate.OneOf(COUPON_KINDS), metadata={
+        "description": "amount_off: value is money off; percent_off: value is a percentage (0.01-100)."})
+    value = fields.Decimal(required=True, as_string=True, places=2, validate=validate.Range(
+        min=Decimal("0.01"), max=Decimal(LARGEST_AMOUNT)))
+    applies_to = fields.String(load_default="all", validate=validate.OneOf(COUPON_SCOPES), metadata={
+        "description": "labour only, parts only, or all the customer pays."})
+    minimum_spend = Money(load_default=Decimal("0.00"), metadata={
+        "description": "The customer must pay at least this for the work it applies to."})
+    valid_from = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "Default: now."})
+    valid_until = fields.AwareDateTime(required=True)
+    description = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class CouponQuery(StrictSchema):
+    site_id = SiteId(load_default=None)
+    customer_id = Id(load_default=None, metadata={
+        "description": "The customer's own coupons and the site's coupons for any customer."})
+    status = fields.String(load_default=None, validate=validate.OneOf(["issued", "redeemed"]))
+
+
+class CouponAmounts(StrictSchema):
+    """What the customer pays, by kind of work (after any coupon applied before this one)."""
+    labour = Money(load_default=Decimal("0.00"))
+    parts = Money(load_default=Decimal("0.00"))
+    sublet = Money(load_default=Decimal("0.00"))
+
+
+class CouponCheck(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    customer_id = Id(required=True)
+    site_id = SiteId(required=True)
+    invoice_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "The invoice asking: a coupon it already holds is still usable on it."})
+    amounts = fields.Nested(CouponAmounts, required=True)
+
+
+class CouponRedemption(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    invoice_id = Id(required=True)
+    customer_id = Id(required=True)
+    site_id = SiteId(required=True)
+
+
+class CouponRelease(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    invoice_id = Id(required=True)
+
+
+class CouponView(PayloadSchema):
+    coupon_id = Id(attribute="id")
+    code = fields.String()
+    site_id = fields.String()
+    customer_id = Id(allow_none=True)
+    kind = fields.String()
+    value = fields.Decimal(as_string=True)
+    applies_to = fields.String()
+    minimum_spend = Money()
+    valid_from = fields.DateTime()
+    valid_until = fields.DateTime()
+    description = fields.String()
+    status = fields.String(metadata={"description": "issued (usable) or redeemed (used on an invoice)."})
+    redeemed_invoice_id = Id(allow_none=True)
+    redeemed_at = fields.DateTime(allow_none=True)
+    issued_by = fields.String()
+    issued_at = fields.DateTime()
+
+
+class CouponDiscountView(PayloadSchema):
+    """What a coupon takes off these amounts: rounded half-up to the cent once."""
+    code = fields.String()
+    kind = fields.String()
+    value = fields.Decimal(as_string=True)
+    applies_to = fields.String()
+    description = fields.String()
+    discount = Money()
+
+
+class RecommendationReminderQuery(StrictSchema):
+    site_id = SiteId(load_default=None)
+    vehicle_id = Id(load_default=None)
+    visit_id = Id(load_default=None)
+
+
+class RecommendationReminderView(PayloadSchema):
+    reminder_id = Id(attribute="id")
+    site_id = fields.String()
+    customer_id = Id()
+    vehicle_id = Id()
+    visit_id = Id()
+    recommendation_ids = fields.List(Id())
+    due_at = fields.DateTime()
+    text = fields.String(metadata={"description": "What the customer will be told."})
+    status = fields.String(metadata={"description": "scheduled, sent, or cancelled (nothing left to offer or no "
+                                                    "consent to messages)."})
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)

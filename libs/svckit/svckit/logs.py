@@ -10,9 +10,11 @@ import re
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?!\d)")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_TRACKING_TOKEN = re.compile(r"(/track/)[A-Za-z0-9_-]+")  # a customer's tracking link is a bearer secret
 
 
 def mask_personal_data(text):
+    text = _TRACKING_TOKEN.sub(r"\1***", text)
     text = _ID_NUMBER.sub(r"\1********\2", text)
     text = _MOBILE.sub(r"\1****\2", text)
     return _EMAIL.sub(r"\1***\2", text)

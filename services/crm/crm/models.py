@@ -1,7 +1,7 @@
 """crm's own tables: customers, their vehicles, follow-up calls, messages to customers, declined work."""
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from svckit.db import UtcDateTime, new_id, service_metadata, utcnow
@@ -90,3 +90,43 @@ class Recommendation(Base):
     mileage_km: Mapped[int] = mapped_column(Integer)
     declined_at = mapped_column(UtcDateTime(), nullable=False)
     status: Mapped[str] = mapped_column(String(20), default="open")
+
+
+class Coupon(Base):
+    """A coupon (优惠券): money or a percentage off labour, parts or the whole bill; used once, on one invoice."""
+    __tablename__ = "coupons"
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32))
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    applies_to: Mapped[str] = mapped_column(String(10))
+    minimum_spend: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    valid_from = mapped_column(UtcDateTime(), nullable=False)
+    valid_until = mapped_column(UtcDateTime(), nullable=False)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="issued")
+    redeemed_invoice_id: Mapped[str | None] = mapped_column(String(36))
+    redeemed_at = mapped_column(UtcDateTime(), nullable=True)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class RecommendationReminder(Base):
+    """A reminder to the customer, some days after a delivery, of the work they declined; one per visit."""
+    __tablename__ = "recommendation_reminders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    vehicle_id: Mapped[str] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    visit_id: Mapped[str] = mapped_column(String(36), unique=True)
+    recommendation_ids: Mapped[list] = mapped_column(JSON)
+    due_at = mapped_column(UtcDateTime(), nullable=False, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
+    sent_at = mapped_column(UtcDateTime(), nullable=True)

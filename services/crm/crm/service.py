@@ -5,6 +5,7 @@ One mixin per area holds its entrypoints; the rules live in crm.rules.
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+from crm.api.coupons import CouponApi
 from crm.api.customers import CustomerApi
 from crm.api.follow_ups import FollowUpApi
 from crm.api.messages import MessageApi
@@ -15,7 +16,7 @@ from svckit.db import Database
 from svckit.health import health_report
 
 
-class CrmService(CustomerApi, FollowUpApi, RecommendationApi, MessageApi):
+class CrmService(CustomerApi, FollowUpApi, RecommendationApi, MessageApi, CouponApi):
     name = "crm"
 
     db = Database(Base.metadata, migrations="crm:migrations")

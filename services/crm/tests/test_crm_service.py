@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contracts.crm import CUSTOMER_MESSAGE_QUEUED, CUSTOMER_REGISTERED, FOLLOW_UP_SCHEDULED, VEHICLE_REGISTERED
 from contracts.fields import vin_check_digit
-from contracts.reception import VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
+from contracts.reception import APPOINTMENT_REMINDER_DUE, VEHICLE_CHECKED_IN, VEHICLE_DELIVERED
 from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED, WORK_DECLINED
 from crm.models import Base
 from crm.service import CrmService
@@ -447,3 +447,18 @@ def test_recommendations_of_another_sites_vehicle_are_refused(crm, rpc, system):
     elsewhere = new_vehicle(system, new_customer(system, site_id=OTHER_SITE))
     with pytest.raises(Forbidden):
         rpc(caller=ADVISOR).crm.list_recommendations({"vehicle_id": elsewhere["vehicle_id"]})
+
+
+def test_an_appointment_reminder_is_queued_as_a_message_to_the_customer(crm, rpc, publish_event):
+    advisor = rpc(caller=ADVISOR).crm
+    vehicle = new_vehicle(advisor, new_customer(advisor))
+    appointment_id = str(uuid.uuid4())
+    sent = publish_event(APPOINTMENT_REMINDER_DUE, {
+        "appointment_id": appointment_id, "customer_id": vehicle["customer_id"], "vehicle_id": vehicle["vehicle_id"],
+        "slot_start": PROMISED.isoformat(), "date": "2026-11-26", "hours": "1.5",
+        "services": [{"operation_code": None, "description": "小保养", "hours": "1.5"}], "preferred_advisor": None,
+        "status": "booked"}, site_id=SITE)
+    wait_until(lambda: handled(crm, sent["event_id"]), message="reminder handled")
+    [message] = advisor.list_customer_messages({"vehicle_id": vehicle["vehicle_id"]})
+    assert message["topic"] == "appointment_reminder"
+    assert "明天11-26 17:30" in message["text"] and "小保养" in message["text"]

@@ -2,7 +2,7 @@
 (crm consuming the status changes on the real broker is in test_crm_service.py)."""
 from datetime import datetime, timezone
 
-from crm.rules.messages import SUPPRESSED, message_status, status_update_text
+from crm.rules.messages import SUPPRESSED, appointment_reminder_text, message_status, status_update_text
 
 PROMISED = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)  # 17:30 in China
 
@@ -22,3 +22,7 @@ def test_internal_steps_are_not_sent():
 def test_a_customer_who_refused_messages_is_not_sent_one():
     assert message_status(False) == SUPPRESSED
 
+
+def test_the_appointment_reminder_names_the_time_in_china_and_the_work():
+    assert appointment_reminder_text("沪A12345", PROMISED, ["小保养", "四轮定位"]) == (
+        "温馨提示：您预约了明天11-26 17:30为爱车沪A12345进行小保养、四轮定位，请准时到店，如需改期请致电服务顾问。")

@@ -25,6 +25,7 @@ class ReceptionService(AppointmentApi, CheckInApi, VisitApi, SettlementApi, Trac
     config = Config()
     crm = ServiceRpc("crm")
     workshop = ServiceRpc("workshop")
+    training = ServiceRpc("training")
 
     @rpc
     def health(self):

@@ -96,8 +96,15 @@ def check_in(client, vehicle_id, site_id=SITE, **overrides):
 
 def open_repair_order(publish_event, visit, labour_total="400.00", parts_total="150.50", total="550.50"):
     repair_order_id = str(uuid.uuid4())
-    REPAIR_ORDERS[repair_order_id] = {"repair_order_id": repair_order_id, "status": "completed",
-                                      "labour_total": labour_total, "parts_total": parts_total, "total": total}
+    REPAIR_ORDERS[repair_order_id] = {
+        "repair_order_id": repair_order_id, "status": "completed", "labour_total": labour_total,
+        "parts_total": parts_total, "total": total, "customer_total": total, "sublet_lines": [],
+        "labour_lines": [{"line_id": str(uuid.uuid4()), "operation_code": "BRK-PAD", "description": "更换前刹车片",
+                          "hours": "1.00", "rate": labour_total, "amount": labour_total, "approval": "approved",
+                          "pay_type": "customer"}],
+        "part_lines": [{"line_id": str(uuid.uuid4()), "part_number": "BP-001", "description": "前刹车片",
+                        "quantity": "1.00", "unit_price": parts_total, "amount": parts_total, "approval": "approved",
+                        "pay_type": "customer"}]}
     sent = publish_event(REPAIR_ORDER_OPENED, {
         "repair_order_id": repair_order_id, "visit_id": visit["visit_id"], "customer_id": visit["customer_id"],
         "vehicle_id": visit["vehicle_id"], "concern": visit["concern"], "promised_at": visit["promised_at"],
@@ -112,12 +119,17 @@ def pass_inspection(publish_event, visit, repair_order_id):
     }, site_id=visit["site_id"])
 
 
-def ready_for_delivery(client, publish_event, visit, **totals):
+def ready_for_delivery(client, publish_event, visit, paid=True, **totals):
+    """The visit's car passed quality; unless paid=False its bill is invoiced and paid, so it can be handed back."""
     repair_order_id, _ = open_repair_order(publish_event, visit, **totals)
     wait_until(lambda: client.get_visit(visit["visit_id"])["repair_order_id"] == repair_order_id,
                message="repair order recorded")
     pass_inspection(publish_event, visit, repair_order_id)
-    return wait_until(lambda: _status_is(client, visit, "ready_for_delivery"), message="ready for delivery")
+    ready = wait_until(lambda: _status_is(client, visit, "ready_for_delivery"), message="ready for delivery")
+    if paid:
+        invoice = client.create_invoice(visit["visit_id"], {})
+        client.record_payment(invoice["invoice_id"], {"method": "cash", "amount": invoice["total"]})
+    return ready
 
 
 def _status_is(client, visit, status):
@@ -163,7 +175,8 @@ def test_check_in_opens_a_visit_with_the_vehicle_from_crm_and_announces_it(clien
     assert datetime.fromisoformat(visit["promised_at"]) == promised_at
     assert datetime.fromisoformat(visit["promised_at"]).utcoffset() == timedelta(0)
     assert visit["repair_order_id"] is None and visit["delivered_at"] is None and visit["total"] is None
-    assert client.get_visit(visit["visit_id"]) == visit
+    at_the_desk_only = ("check_in", "tracking_link")  # the check-in answer also carries the form and the link
+    assert client.get_visit(visit["visit_id"]) == {k: v for k, v in visit.items() if k not in at_the_desk_only}
 
     announced = events.wait_for("vehicle_checked_in", lambda e: e["payload"]["visit_id"] == visit["visit_id"])
     assert announced["site_id"] == SITE
@@ -328,9 +341,14 @@ def test_a_passed_inspection_arriving_before_its_repair_order_still_names_the_re
 def test_delivery_records_the_bill_from_the_workshop_and_announces_it(client, publish_event, subscribe):
     events = subscribe(("reception.events", VEHICLE_DELIVERED.event_type))
     visit = check_in(client, new_vehicle())
-    ready = ready_for_delivery(client, publish_event, visit,
+    ready = ready_for_delivery(client, publish_event, visit, paid=False,
                                labour_total="400.00", parts_total="150.50", total="550.50")
 
+    invoice = client.create_invoice(visit["visit_id"], {})
+    assert invoice["total"] == "550.50"
+    with pytest.raises(Conflict):  # not before the bill is paid
+        client.deliver(visit["visit_id"], {"notes": "旧刹车片已交还客户"})
+    client.record_payment(invoice["invoice_id"], {"method": "wechat_pay", "amount": "550.50"})
     delivered = client.deliver(visit["visit_id"], {"notes": "旧刹车片已交还客户"})
 
     assert delivered["status"] == "delivered"
@@ -347,6 +365,8 @@ def test_delivery_records_the_bill_from_the_workshop_and_announces_it(client, pu
         "customer_id": visit["customer_id"], "vehicle_id": visit["vehicle_id"],
         "delivered_at": delivered["delivered_at"], "promised_at": visit["promised_at"], "promised_time_kept": True,
         "labour_total": "400.00", "parts_total": "150.50", "total": "550.50", "currency": "CNY",
+        "invoice_id": invoice["invoice_id"], "invoice_number": invoice["number"], "sublet_total": "0.00",
+        "discount_total": "0.00", "vat": invoice["vat"],
     }
 
 

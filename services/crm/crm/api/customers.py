@@ -4,11 +4,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from contracts.crm import (
-    CUSTOMER_REGISTERED, VEHICLE_REGISTERED, CustomerView, NewCustomer, NewVehicle, VehicleSearch, VehicleView,
+    CUSTOMER_REGISTERED, VEHICLE_REGISTERED, CustomerSearch, CustomerView, CustomerWithVehiclesView, NewCustomer,
+    NewVehicle, VehicleSearch, VehicleView,
 )
 from contracts.reception import VEHICLE_CHECKED_IN
 from crm.rules.customers import recorded_mileage
 from crm.models import Customer, FollowUp, Vehicle
+from svckit.db import columns
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.events import consumes
 from svckit.schemas import load
@@ -40,6 +42,18 @@ class CustomerApi:
         customer = self._customer(customer_id)
         self.auth.require_site(customer.site_id)
         return CustomerView().dump(customer)
+
+    @rpc
+    def find_customers(self, payload):
+        """The customer with this phone number at the site (a phone identifies one per site), with their vehicles."""
+        data = load(CustomerSearch, payload)
+        self.auth.require_site(data["site_id"])
+        customer = self._customer_by_phone(data["site_id"], data["phone"])
+        if customer is None:
+            return []
+        vehicles = self.db.scalars(select(Vehicle).where(Vehicle.customer_id == customer.id)
+                                   .order_by(Vehicle.created_at)).all()
+        return CustomerWithVehiclesView(many=True).dump([{**columns(customer), "vehicles": vehicles}])
 
     # --- vehicles ---
 

@@ -3,8 +3,9 @@ from nameko.rpc import rpc
 from sqlalchemy import select
 
 from contracts.crm import CUSTOMER_MESSAGE_QUEUED, CustomerMessageQuery, CustomerMessageView
+from contracts.reception import APPOINTMENT_REMINDER_DUE
 from contracts.workshop import REPAIR_ORDER_STATUS_CHANGED
-from crm.rules.messages import MESSAGE_CHANNEL, QUEUED, message_status, status_update_text
+from crm.rules.messages import MESSAGE_CHANNEL, QUEUED, appointment_reminder_text, message_status, status_update_text
 from crm.models import CustomerMessage, Vehicle
 from svckit.events import consumes
 from svckit.schemas import load
@@ -21,6 +22,16 @@ class MessageApi:
         if text is not None:
             self._queue_message(vehicle, change["repair_order_id"], f"status:{change['to_status']}", text,
                                 event.site_id)
+
+    @consumes(APPOINTMENT_REMINDER_DUE)
+    def remind_customer_of_appointment(self, event):
+        appointment = event.payload
+        vehicle = self.db.get(Vehicle, appointment["vehicle_id"])
+        if vehicle is None:
+            return
+        text = appointment_reminder_text(vehicle.plate, appointment["slot_start"],
+                                         [service["description"] for service in appointment["services"]])
+        self._queue_message(vehicle, None, "appointment_reminder", text, event.site_id)
 
     @rpc
     def list_customer_messages(self, payload):

@@ -29,6 +29,12 @@ def status_update_text(to_status, plate, promised_at, reason=None):
     return texts.get(to_status)
 
 
+def appointment_reminder_text(plate, slot_start, services):
+    """The day-before reminder of an appointment (预约提醒)."""
+    work = "、".join(services) if services else "保养维修"
+    return f"温馨提示：您预约了明天{_time(slot_start)}为爱车{plate}进行{work}，请准时到店，如需改期请致电服务顾问。"
+
+
 def message_status(contact_consent):
     """A customer who refused messages is not sent one; the message is kept, marked suppressed."""
     return QUEUED if contact_consent else SUPPRESSED

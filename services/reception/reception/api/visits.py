@@ -1,5 +1,6 @@
 """Visits: reading them, and what other services tell reception about them."""
 import logging
+from zoneinfo import ZoneInfo
 
 from nameko.rpc import rpc
 from sqlalchemy import select
@@ -68,6 +69,9 @@ class VisitApi:
         visit.promised_at = event.payload["promised_at"]
 
     # --- lookups ---
+
+    def _zone(self):
+        return ZoneInfo(str(self.config.get("TIME_ZONE", "Asia/Shanghai")))
 
     def _visit(self, visit_id):
         visit = self.db.get(Visit, str(visit_id))

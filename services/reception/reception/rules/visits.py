@@ -14,11 +14,16 @@ DELIVERED = "delivered"
 CENT = Decimal("0.01")
 
 
-def check_mileage(reported_km, recorded_km):
-    """An odometer only goes up: check-in may not report less than the vehicle's recorded mileage."""
-    if recorded_km is not None and reported_km < recorded_km:
-        reason = f"{reported_km} km is lower than the {recorded_km} km already recorded for this vehicle."
-        raise InvalidInput(f"mileage_km: {reason}", {"mileage_km": [reason]})
+def check_mileage(reported_km, recorded_km, correction_reason=None):
+    """An odometer only goes up: check-in may not report less than the vehicle's recorded mileage, unless a
+    reason explains it (an instrument cluster replaced). True when the reading is such a correction."""
+    if recorded_km is None or reported_km >= recorded_km:
+        return False
+    if correction_reason and correction_reason.strip():
+        return True
+    reason = (f"{reported_km} km is lower than the {recorded_km} km already recorded for this vehicle; "
+              "give mileage_correction_reason if the odometer was replaced or reset.")
+    raise InvalidInput(f"mileage_km: {reason}", {"mileage_km": [reason]})
 
 
 def check_promised_at(promised_at, now):
