@@ -168,3 +168,10 @@ def test_each_link_shows_only_its_own_visit_and_unknown_tokens_are_404(
     refused = requests.post(f"{platform}/api/v1/track/{'A' * 43}/approval", json={"approved_line_ids": []},
                             timeout=30)
     assert refused.status_code == 404
+
+
+def test_the_link_opens_the_customers_page_which_reads_the_visit_through_the_api(platform):
+    page = requests.get(f"{platform}/track/{'x' * 43}", timeout=30)  # the page itself holds no visit data
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "车辆维修进度" in page.text and '"/api/v1/track/"' in page.text

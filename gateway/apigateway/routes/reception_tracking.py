@@ -3,10 +3,15 @@ route that issues it.
 
 Answers carrying a token, or reached through one, are never cached and send no Referer onwards.
 """
+from importlib.resources import files
+
+from werkzeug.wrappers import Response
+
 from apigateway.http import api, json_response
 from contracts import reception as c
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+TRACKING_PAGE = files("apigateway").joinpath("pages/track.html").read_text(encoding="utf-8")
 
 
 class ReceptionTrackingRoutes:
@@ -15,6 +20,13 @@ class ReceptionTrackingRoutes:
                  "of the visit stops working)")
     def reissue_tracking_link(self, visit_id):
         return json_response(self.reception.reissue_tracking_link(visit_id), headers=PRIVATE)
+
+    @api("GET", "/track/<token>", tag="reception", public=True,
+         summary="The customer's page behind the tracking link (HTML): it reads the visit through /api/v1/track")
+    def tracking_page(self, token):
+        return Response(TRACKING_PAGE, mimetype="text/html", headers={
+            **PRIVATE, "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; "
+                                                  "style-src 'unsafe-inline'"})
 
     @api("GET", "/api/v1/track/<token>", tag="reception", public=True, answer=c.TrackingView,
          summary="The customer's view of the visit through the tracking link: status, promised time and the quote "
