@@ -172,8 +172,7 @@ def test_the_openapi_document_lists_every_route(gateway):
               if method not in ("HEAD", "OPTIONS")}
     assert operations == {(path.replace("<", "{").replace(">", "}"), method) for path, method in routes}
     check_in = document["paths"]["/api/v1/visits"]["post"]
-    assert check_in["requestBody"]["content"]["application/json"]["schema"]["required"] == [
-        "site_id", "vehicle_id", "mileage_km", "concern", "promised_at"]
+    assert check_in["requestBody"]["content"]["application/json"]["schema"]["required"] == ["site_id", "mileage_km"]
     assert check_in["security"] == [{"bearer": []}]
 
 

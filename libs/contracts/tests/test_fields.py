@@ -201,9 +201,11 @@ def test_json_schema_of_check_in():
     schema = schema_to_json(CheckIn)
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
-    assert schema["required"] == ["site_id", "vehicle_id", "mileage_km", "concern", "promised_at"]
-    assert set(schema["properties"]) == {"site_id", "vehicle_id", "mileage_km", "concern", "walk_around_notes",
-                                         "promised_at"}
+    # vehicle_id or a vehicle + customer to find or register; promised_at or estimated_hours: checked on load
+    assert schema["required"] == ["site_id", "mileage_km"]
+    assert set(schema["properties"]) == {
+        "site_id", "vehicle_id", "vehicle", "customer", "mileage_km", "mileage_correction_reason", "concern",
+        "walk_around", "walk_around_notes", "promised_at", "estimated_hours", "appointment_id"}
     assert schema["properties"]["promised_at"]["type"] == "string"
     assert schema["properties"]["promised_at"]["format"] == "date-time"
     assert schema["properties"]["vehicle_id"]["format"] == "uuid"

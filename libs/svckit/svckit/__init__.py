@@ -6,3 +6,4 @@ consumers (`events`), caller identity (`auth`), error types (`errors`), input
 validation (`schemas`), migrations (`migrations`), masked logging (`logs`).
 Nothing here knows about cars, parts or customers.
 """
+from svckit import consumers  # noqa: F401,E402  (nameko's consumers stop promptly)
