@@ -54,8 +54,23 @@ def platform(broker, databases):
     for container in containers:
         container.start()
     yield f"http://127.0.0.1:{port}"
-    for container in reversed(containers):
-        container.stop()
+    stop_all(containers)
+
+
+def stop_all(containers, grace_seconds=5):
+    """Stop the containers together; one still busy after the grace period (a timer's worker waiting on a
+    service already gone, say) is killed rather than waited for."""
+    import eventlet
+
+    pool = eventlet.GreenPool()
+    for container in containers:
+        pool.spawn(container.stop)
+    try:
+        with eventlet.Timeout(grace_seconds):
+            pool.waitall()
+    except eventlet.Timeout:
+        for container in containers:
+            container.kill()
 
 
 class Api:
