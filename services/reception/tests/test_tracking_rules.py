@@ -145,7 +145,12 @@ def test_declining_everything_is_for_the_advisor():
     assert list(refused.value.details) == ["approved_line_ids"]
 
 
-@pytest.mark.parametrize("status", ["approved", "in_progress", "cancelled"])
+@pytest.mark.parametrize("status", ["completed", "on_hold", "cancelled", "closed"])
 def test_an_order_past_its_quote_takes_no_answer(status):
     with pytest.raises(Conflict):
         rules.check_answer(order(status), [LABOUR], [])
+
+
+@pytest.mark.parametrize("status", ["approved", "in_progress"])
+def test_additional_work_quoted_during_the_job_takes_an_answer(status):
+    rules.check_answer(order(status), [LABOUR], [])

@@ -76,10 +76,30 @@ def test_totals_count_approved_lines_only_rounded_half_up_per_line():
     assert repair_order.labour_hours_sold == Decimal("1.75")
 
 
-def test_lines_may_only_be_added_before_approval():
+def test_lines_are_quoted_until_the_job_is_completed_as_additional_work_once_approved():
     order(ro.OPENED).require_quotable()
-    with pytest.raises(Conflict):
-        order(ro.IN_PROGRESS).require_quotable()
+    assert not order(ro.AWAITING_APPROVAL).is_additional_work
+    for status in (ro.APPROVED, ro.WAITING_FOR_PARTS, ro.IN_PROGRESS):
+        order(status).require_quotable()
+        assert order(status).is_additional_work
+    for status in (ro.ON_HOLD, ro.COMPLETED, ro.CLOSED, ro.CANCELLED):
+        with pytest.raises(Conflict):
+            order(status).require_quotable()
+
+
+def test_a_job_is_completed_only_with_every_line_answered_and_every_approved_part_reserved():
+    in_progress = order(ro.IN_PROGRESS)
+    with pytest.raises(Conflict) as refused:
+        in_progress.require_completable()
+    assert refused.value.details == {"lines": ["3 quoted line(s) still await the customer's answer."]}
+    for line in in_progress.lines():
+        line.approval = ro.LINE_APPROVED
+    in_progress.part_lines[0].reservation_status = "backordered"
+    with pytest.raises(Conflict) as refused:
+        in_progress.require_completable()
+    assert refused.value.details == {"part_lines": ["Parts still awaited: F-1."]}
+    in_progress.part_lines[0].reservation_status = "reserved"
+    in_progress.require_completable()
 
 
 def test_an_order_on_hold_resumes_to_where_it_was():

@@ -315,3 +315,37 @@ def test_cancel_after_completion_is_refused_with_the_allowed_moves(workshop, par
     with pytest.raises(Conflict) as refused:
         workshop.cancel(ro_id, {"reason": "Too late to change one's mind"})
     assert refused.value.details == {"status": ["Allowed from completed: ready_for_delivery, rework."]}
+
+
+def test_additional_work_found_during_the_job_is_quoted_answered_and_its_parts_awaited(
+        workshop, rpc, part_number, publish_event, subscribe):
+    events = subscribe(("workshop.events", "repair_order_approved"), ("workshop.events", "work_declined"))
+    order = quoted_order(workshop, publish_event, part_number)  # 1 of the 2 in stock
+    ro_id = order["repair_order_id"]
+    workshop.approve(ro_id, {})
+    assert workshop.start_job(ro_id, {"technician_id": WANG})["status"] == "in_progress"
+
+    workshop.add_labour_line(ro_id, {"operation_code": "DISC-F", "description": "Replace front discs", "hours": "1.0"})
+    extra = workshop.add_part_line(ro_id, {"part_number": part_number, "quantity": "3"})  # only 1 left: short
+    extra_labour, wiper = extra["labour_lines"][1], extra["part_lines"][1]
+    with pytest.raises(Conflict) as refused:
+        workshop.complete_job(ro_id)
+    assert refused.value.details == {"lines": ["2 quoted line(s) still await the customer's answer."]}
+
+    answered = workshop.approve(ro_id, {"approved_line_ids": [wiper["line_id"]],
+                                        "declined_line_ids": [extra_labour["line_id"]], "channel": "phone"})
+    assert answered["status"] == "in_progress"  # the job goes on while the additional part is awaited
+    assert answered["part_lines"][1]["reservation_status"] == "backordered"
+    assert answered["labour_lines"][1]["approval"] == "declined"
+    declined = events.wait_for("work_declined", lambda e: e["payload"]["repair_order_id"] == ro_id)
+    assert [line["code"] for line in declined["payload"]["lines"]] == ["DISC-F"]
+    assert [e["payload"]["channel"] for e in events.events("repair_order_approved")
+            if e["payload"]["repair_order_id"] == ro_id] == ["in_person", "phone"]
+    with pytest.raises(Conflict) as refused:
+        workshop.complete_job(ro_id)
+    assert refused.value.details == {"part_lines": [f"Parts still awaited: {part_number}."]}
+
+    rpc().parts.receive_stock({"site_id": SITE, "part_number": part_number, "quantity": "2"})
+    wait_until(lambda: workshop.get_repair_order(ro_id)["part_lines"][1]["reservation_status"] == "reserved",
+               message="additional part reserved")
+    assert workshop.complete_job(ro_id)["status"] == "completed"

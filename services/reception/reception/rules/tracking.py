@@ -20,7 +20,8 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/track/"
 DEFAULT_LINK_DAYS = 7
 
 PENDING = "pending"
-QUOTABLE = {"opened", "diagnosing", "awaiting_approval"}  # the workshop takes an answer to the quote only then
+# the workshop takes an answer to quoted lines until the job is completed (additional work included)
+QUOTABLE = {"opened", "diagnosing", "awaiting_approval", "approved", "waiting_for_parts", "in_progress"}
 
 VISIT_STATUS_TEXT = {
     CHECKED_IN: "车辆已接收，正在维修服务中",

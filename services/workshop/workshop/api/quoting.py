@@ -185,12 +185,13 @@ class QuotingApi:
         self.auth.require_role("service_advisor")
         answer = load(Approval, payload)
         order = self._repair_order(repair_order_id)
-        if order.status not in ro.QUOTABLE:
-            raise Conflict(f"The repair order is {order.status}; only an opened order awaits approval.",
-                           {"status": [f"Is {order.status}."]})
+        if order.status not in ro.QUOTABLE | ro.ADDITIONAL_WORK:
+            raise Conflict(f"The repair order is {order.status}; quoted lines are answered until the job is "
+                           "completed.", {"status": [f"Is {order.status}."]})
+        additional = order.is_additional_work
         approved, declined = order.choose_lines(answer["approved_line_ids"], answer["declined_line_ids"])
         now = utcnow()
-        if order.status != ro.AWAITING_APPROVAL:
+        if not additional and order.status != ro.AWAITING_APPROVAL:
             self._move(order, ro.AWAITING_APPROVAL, self.auth.username, now, reason="Quote presented.")
             self._end_diagnosis(order, self.auth.username, now)
         for line in declined:
@@ -205,7 +206,10 @@ class QuotingApi:
                 line.reservation_status = reservation["status"]
         short = any(line.reservation_status != "reserved"
                     for line in order.part_lines if line.approval == ro.LINE_APPROVED)
-        self._move(order, ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, now)
+        if not additional:
+            self._move(order, ro.WAITING_FOR_PARTS if short else ro.APPROVED, self.auth.username, now)
+        elif short and order.status == ro.APPROVED:  # not started yet: it now waits for the additional parts
+            self._move(order, ro.WAITING_FOR_PARTS, self.auth.username, now, reason="Additional parts are short.")
         self.db.emit(REPAIR_ORDER_APPROVED, {
             "repair_order_id": order.id, "status": order.status,
             "approved_line_ids": [line.id for line in approved], "declined_line_ids": [line.id for line in declined],

@@ -88,6 +88,7 @@ class RepairOrderApi:
         """The technician is done: the car goes to quality for the final inspection."""
         self.auth.require_role("foreman", "technician")
         order = self._repair_order(repair_order_id)
+        order.require_completable()
         now = utcnow()
         self._move(order, ro.COMPLETED, self.auth.username, now)
         order.completed_at = now

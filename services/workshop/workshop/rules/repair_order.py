@@ -37,6 +37,7 @@ TRANSITIONS = {
 }
 
 QUOTABLE = {OPENED, DIAGNOSING, AWAITING_APPROVAL}
+ADDITIONAL_WORK = {APPROVED, WAITING_FOR_PARTS, IN_PROGRESS}  # work found during the job (追加项目): quoted, answered
 OPEN_STATES = {OPENED, DIAGNOSING, AWAITING_APPROVAL, APPROVED, WAITING_FOR_PARTS, IN_PROGRESS, ON_HOLD, COMPLETED,
                REWORK, READY_FOR_DELIVERY}
 PENDING, LINE_APPROVED, LINE_DECLINED = "pending", "approved", "declined"
@@ -69,9 +70,28 @@ class RepairOrderRules:
         self.status = status
 
     def require_quotable(self):
-        if self.status not in QUOTABLE:
-            raise Conflict(f"Lines can only be added before approval; the repair order is {self.status}.",
+        """Lines are quoted before approval, or as additional work while the job has not been completed."""
+        if self.status not in QUOTABLE | ADDITIONAL_WORK:
+            raise Conflict(f"Lines can only be quoted until the job is completed; the repair order is {self.status}.",
                            {"status": [f"Is {self.status}."]})
+
+    @property
+    def is_additional_work(self):
+        """Whether lines quoted now are additional work on an order already approved."""
+        return self.status in ADDITIONAL_WORK
+
+    def require_completable(self):
+        """The job is handed to quality only when every line is answered and every approved part is reserved."""
+        errors = {}
+        pending = [line for line in self.lines() if line.approval == PENDING]
+        if pending:
+            errors["lines"] = [f"{len(pending)} quoted line(s) still await the customer's answer."]
+        awaited = [line.part_number for line in self.part_lines
+                   if line.approval == LINE_APPROVED and line.reservation_status != "reserved"]
+        if awaited:
+            errors["part_lines"] = [f"Parts still awaited: {', '.join(awaited)}."]
+        if errors:
+            raise Conflict("The job cannot be completed yet: " + " ".join(m[0] for m in errors.values()), errors)
 
     def lines(self):
         return [*self.labour_lines, *self.part_lines, *self.sublet_lines]
