@@ -77,7 +77,7 @@ class ApiRoute(HttpRequestHandler):
     server = ApiServer()
 
     def __init__(self, method, url, *, summary, tag, body=None, query=None, answer=None, many=False,
-                 status=200, public=False, upload=None, **kwargs):
+                 status=200, public=False, upload=None, produces=None, **kwargs):
         super().__init__(method, url, **kwargs)
         self.summary = summary
         self.tag = tag
@@ -88,6 +88,7 @@ class ApiRoute(HttpRequestHandler):
         self.status = status
         self.public = public
         self.upload = upload  # content types a file upload route takes as its raw body
+        self.produces = produces  # content types a route answers as raw bytes (a photo, a PDF, a page), not JSON
 
     def get_url_rule(self):
         return Rule(self.url, methods=[self.method])

@@ -84,8 +84,12 @@ def _operation(method_name, route):
         answer.pop("additionalProperties", None)
         if route.many:
             answer = {"type": "array", "items": answer}
-    operation["responses"][str(route.status)] = {"description": "OK",
-                                                 "content": {"application/json": {"schema": answer}}}
+    if route.produces:
+        operation["responses"][str(route.status)] = {"description": "OK", "content": {
+            content_type: {"schema": {"type": "string", "format": "binary"}} for content_type in route.produces}}
+    else:
+        operation["responses"][str(route.status)] = {"description": "OK",
+                                                     "content": {"application/json": {"schema": answer}}}
     for status, description in ERROR_RESPONSES.items():
         if status in ("401", "403") and route.public:
             continue

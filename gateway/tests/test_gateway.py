@@ -184,3 +184,16 @@ def _rules(service_cls):
             for entrypoint in getattr(attribute, ENTRYPOINT_EXTENSIONS_ATTR, ()):
                 if isinstance(entrypoint, ApiRoute):
                     yield entrypoint.get_url_rule()
+
+
+def test_routes_that_answer_files_are_documented_as_binary_not_json():
+    from apigateway.openapi import openapi_document
+
+    paths = openapi_document(GatewayService)["paths"]
+    pdf = paths["/api/v1/invoices/{invoice_id}.pdf"]["get"]["responses"]["200"]["content"]
+    assert pdf == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    photo = paths["/api/v1/repair-orders/{repair_order_id}/findings/{finding_id}/photos/{photo_id}"]["get"]
+    assert set(photo["responses"]["200"]["content"]) == {"image/jpeg", "image/png", "image/webp"}
+    assert "application/json" in photo["responses"]["404"]["content"]  # errors are still JSON
+    page = paths["/track/{token}"]["get"]
+    assert list(page["responses"]["200"]["content"]) == ["text/html"] and "security" not in page

@@ -61,6 +61,7 @@ class ReceptionRoutes:
         return self.reception.add_check_in_photo(visit_id, upload)
 
     @api("GET", "/api/v1/visits/<visit_id>/photos/<photo_id>", tag="reception",
+         produces=reception_contract.CHECK_IN_PHOTO_TYPES,
          summary="A walk-around photo itself, as image/jpeg, image/png or image/webp")
     def get_check_in_photo(self, visit_id, photo_id):
         return _file(self.reception.get_check_in_photo(visit_id, photo_id))
@@ -77,7 +78,7 @@ class ReceptionRoutes:
     def acknowledge_check_in(self, visit_id, body):
         return self.reception.acknowledge_check_in(visit_id, body)
 
-    @api("GET", "/api/v1/visits/<visit_id>/job-card.pdf", tag="reception",
+    @api("GET", "/api/v1/visits/<visit_id>/job-card.pdf", tag="reception", produces=["application/pdf"],
          summary="The printable reception form / job card (接车单/派工单), application/pdf")
     def get_job_card(self, visit_id):
         document = self.reception.get_job_card(visit_id)

@@ -24,7 +24,7 @@ class ReceptionSettlementRoutes:
     def get_invoice(self, invoice_id):
         return self.reception.get_invoice(invoice_id)
 
-    @api("GET", "/api/v1/invoices/<invoice_id>.pdf", tag="reception",
+    @api("GET", "/api/v1/invoices/<invoice_id>.pdf", tag="reception", produces=["application/pdf"],
          summary="The printable invoice, as application/pdf")
     def get_invoice_pdf(self, invoice_id):
         document = self.reception.invoice_pdf(invoice_id)

@@ -21,7 +21,7 @@ class ReceptionTrackingRoutes:
     def reissue_tracking_link(self, visit_id):
         return json_response(self.reception.reissue_tracking_link(visit_id), headers=PRIVATE)
 
-    @api("GET", "/track/<token>", tag="reception", public=True,
+    @api("GET", "/track/<token>", tag="reception", public=True, produces=["text/html"],
          summary="The customer's page behind the tracking link (HTML): it reads the visit through /api/v1/track")
     def tracking_page(self, token):
         return Response(TRACKING_PAGE, mimetype="text/html", headers={

@@ -36,6 +36,7 @@ class WorkshopDiagnosisRoutes:
         return self.workshop.add_finding_photo(repair_order_id, finding_id, upload)
 
     @api("GET", "/api/v1/repair-orders/<repair_order_id>/findings/<finding_id>/photos/<photo_id>", tag="workshop",
+         produces=c.PHOTO_CONTENT_TYPES,
          summary="The photo itself, as image/jpeg, image/png or image/webp")
     def get_finding_photo(self, repair_order_id, finding_id, photo_id):
         photo = self.workshop.get_finding_photo(repair_order_id, finding_id, photo_id)

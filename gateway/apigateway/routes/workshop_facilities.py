@@ -65,7 +65,7 @@ class WorkshopFacilitiesRoutes:
     def list_equipment_files(self, equipment_id):
         return self.workshop.list_equipment_files(equipment_id)
 
-    @api("GET", f"{EQUIPMENT}/files/<file_id>", tag=TAG,
+    @api("GET", f"{EQUIPMENT}/files/<file_id>", tag=TAG, produces=c.FILE_CONTENT_TYPES,
          summary="One document of the equipment's file, as the file itself (its own Content-Type)")
     def get_equipment_file(self, equipment_id, file_id):
         stored = self.workshop.get_equipment_file(equipment_id, file_id)
