@@ -38,6 +38,19 @@ def json_response(payload, status=200, headers=None):
                     mimetype="application/json")
 
 
+def file_response(document, cache_control=None, named=False):
+    """A service's file answer {content_type, content_base64, filename} as the file's own bytes.
+
+    `named` sends the file's name (Content-Disposition inline); the browser never second-guesses the type.
+    """
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    if named:
+        headers["Content-Disposition"] = 'inline; filename="{}"'.format(document["filename"].replace('"', ""))
+    return Response(base64.b64decode(document["content_base64"]), mimetype=document["content_type"], headers=headers)
+
+
 def error_response(status, code, message, details=None):
     return json_response({"error": code, "message": message, "details": details}, status=status)
 

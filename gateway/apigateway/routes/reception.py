@@ -1,16 +1,6 @@
 """Check-in and visits: the reception service."""
-import base64
-
-from werkzeug.wrappers import Response
-
-from apigateway.http import api
+from apigateway.http import api, file_response
 from contracts import reception as reception_contract
-
-
-def _file(document, **headers):
-    """An RPC answer {content_type, content_base64, filename?} as the file's bytes."""
-    return Response(base64.b64decode(document["content_base64"]), mimetype=document["content_type"],
-                    headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff", **headers})
 
 
 class ReceptionRoutes:
@@ -64,7 +54,7 @@ class ReceptionRoutes:
          produces=reception_contract.CHECK_IN_PHOTO_TYPES,
          summary="A walk-around photo itself, as image/jpeg, image/png or image/webp")
     def get_check_in_photo(self, visit_id, photo_id):
-        return _file(self.reception.get_check_in_photo(visit_id, photo_id))
+        return file_response(self.reception.get_check_in_photo(visit_id, photo_id), "private, max-age=60")
 
     @api("POST", "/api/v1/visits/<visit_id>/signature", tag="reception",
          upload=reception_contract.CHECK_IN_SIGNATURE_TYPES, answer=reception_contract.CheckInDetailsView,
@@ -82,4 +72,4 @@ class ReceptionRoutes:
          summary="The printable reception form / job card (接车单/派工单), application/pdf")
     def get_job_card(self, visit_id):
         document = self.reception.get_job_card(visit_id)
-        return _file(document, **{"Content-Disposition": f'inline; filename="{document["filename"]}"'})
+        return file_response(document, "private, max-age=60", named=True)

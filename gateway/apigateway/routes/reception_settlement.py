@@ -1,9 +1,5 @@
 """Reception delivery and settlement (交车、结算): the invoice, payments and refunds, the PDF, the handover."""
-import base64
-
-from werkzeug.wrappers import Response
-
-from apigateway.http import api
+from apigateway.http import api, file_response
 from contracts import reception as reception_contract
 
 
@@ -28,9 +24,7 @@ class ReceptionSettlementRoutes:
          summary="The printable invoice, as application/pdf")
     def get_invoice_pdf(self, invoice_id):
         document = self.reception.invoice_pdf(invoice_id)
-        return Response(base64.b64decode(document["content_base64"]), mimetype=document["content_type"],
-                        headers={"Content-Disposition": f'inline; filename="{document["filename"]}"',
-                                 "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+        return file_response(document, "private, no-store", named=True)
 
     @api("POST", "/api/v1/invoices/<invoice_id>/payments", tag="reception", body=reception_contract.NewPayment,
          answer=reception_contract.InvoiceView, status=201,

@@ -1,9 +1,5 @@
 """Workshop diagnosis: findings per concern, trouble codes, photos, and the quote presented."""
-import base64
-
-from werkzeug.wrappers import Response
-
-from apigateway.http import api
+from apigateway.http import api, file_response
 from contracts import workshop as c
 
 
@@ -40,5 +36,4 @@ class WorkshopDiagnosisRoutes:
          summary="The photo itself, as image/jpeg, image/png or image/webp")
     def get_finding_photo(self, repair_order_id, finding_id, photo_id):
         photo = self.workshop.get_finding_photo(repair_order_id, finding_id, photo_id)
-        return Response(base64.b64decode(photo["content_base64"]), mimetype=photo["content_type"],
-                        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+        return file_response(photo, "private, max-age=3600")

@@ -1,9 +1,5 @@
 """Workshop facilities: bays and equipment, files, maintenance, faults, calibration, capacity and site settings."""
-import base64
-
-from werkzeug.wrappers import Response
-
-from apigateway.http import api
+from apigateway.http import api, file_response
 from contracts import workshop as c
 
 TAG = "workshop facilities"
@@ -69,9 +65,7 @@ class WorkshopFacilitiesRoutes:
          summary="One document of the equipment's file, as the file itself (its own Content-Type)")
     def get_equipment_file(self, equipment_id, file_id):
         stored = self.workshop.get_equipment_file(equipment_id, file_id)
-        filename = stored["filename"].replace('"', "")
-        return Response(base64.b64decode(stored["content_base64"]), status=200, mimetype=stored["content_type"],
-                        headers={"Content-Disposition": f'inline; filename="{filename}"'})
+        return file_response(stored, named=True)
 
     # --- maintenance ---
 
