@@ -1,7 +1,5 @@
 """Visits: reading them, and what other services tell reception about them."""
 import logging
-from zoneinfo import ZoneInfo
-
 from nameko.rpc import rpc
 from sqlalchemy import select
 
@@ -10,6 +8,7 @@ from contracts.reception import VisitQuery, VisitView
 from contracts.workshop import PROMISED_TIME_CHANGED, REPAIR_ORDER_OPENED
 from reception.models import Visit
 from reception.rules.visits import DELIVERED
+from svckit.config import site_time_zone
 from svckit.db import utcnow
 from svckit.errors import Conflict, NotFound
 from svckit.events import consumes
@@ -71,7 +70,7 @@ class VisitApi:
     # --- lookups ---
 
     def _zone(self):
-        return ZoneInfo(str(self.config.get("TIME_ZONE", "Asia/Shanghai")))
+        return site_time_zone(self.config)
 
     def _visit(self, visit_id):
         visit = self.db.get(Visit, str(visit_id))

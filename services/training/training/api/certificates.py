@@ -1,5 +1,4 @@
 """Certificates (上岗证/资质): who is qualified for which skill on which day (manual ch. 8)."""
-from zoneinfo import ZoneInfo
 
 from nameko.rpc import rpc
 from sqlalchemy import select
@@ -9,13 +8,13 @@ from contracts.training import (
     CERTIFICATE_GRANTED, CERTIFICATE_REVOKED, SKILLS, CertificateView, NewCertificate,
     QualificationQuery, QualificationsView, Revocation,
 )
+from svckit.config import site_time_zone
 from svckit.db import columns, utcnow
 from svckit.errors import Conflict, NotFound
 from svckit.schemas import load
 from training.models import Certificate
 from training.rules import certificate_status, lapsed_certificates, qualified_skills
 
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 class CertificateApi:
@@ -97,7 +96,7 @@ class CertificateApi:
                                        "status": certificate_status(certificate, self._today())})
 
     def _today(self):
-        return utcnow().astimezone(ZoneInfo(str(self.config.get("TIME_ZONE", DEFAULT_TIME_ZONE)))).date()
+        return utcnow().astimezone(site_time_zone(self.config)).date()
 
 
 def _duplicate(data):

@@ -1,6 +1,4 @@
 """The repair order's life: opened at check-in, the job, hold and cancel, waiting for parts, closed at delivery."""
-from zoneinfo import ZoneInfo
-
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from contracts.workshop import (
     JobStart, LabourLineDone, Reason, PartLineDone, RepairOrderQuery,
     RepairOrderView,
 )
+from svckit.config import site_time_zone
 from svckit.db import columns, utcnow
 from svckit.errors import InvalidInput, NotFound
 from svckit.events import consumes
@@ -223,7 +222,7 @@ class RepairOrderApi:
 
     def _zone(self):
         """The sites' time zone: what "today" and "the day" mean for certificates, capacity and reports."""
-        return ZoneInfo(str(self.config.get("TIME_ZONE", "Asia/Shanghai")))
+        return site_time_zone(self.config)
 
     def _repair_order(self, repair_order_id):
         order = self.db.get(RepairOrder, str(repair_order_id))
